@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the echo-lstm sweep: builds the shaded jar when it is missing or older than the sources,
+# then submits it with scripts/spark-submit to ${MASTER:-local[*]}.
+#
+#   scripts/run.sh                       # every experiment of conf/tutorial.properties -> results/
+#   scripts/run.sh sweep --experiment echo-lag --set sweep.lags=0-5 --results demo-results
+#
+# Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 4g), SPARK_SUBMIT_ARGS (extra
+# spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JAR="$ROOT/target/echo-lstm-0.1.0-SNAPSHOT.jar"
+
+if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]]; then
+  echo "run.sh: building $JAR" >&2
+  (cd "$ROOT" && mvn -B -q -DskipTests package)
+fi
+
+# The command defaults to "sweep", so "run.sh --conf FILE" works too.
+if [[ $# -eq 0 || "$1" == --* && "$1" != --help ]]; then
+  set -- sweep "$@"
+fi
+
+# ND4J's OpenMP threads fight Spark's task threads: one each (driver here, executors below).
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
+# shellcheck disable=SC2086 # SPARK_SUBMIT_ARGS is a list of flags on purpose
+exec "$ROOT/scripts/spark-submit" \
+  --master "${MASTER:-local[*]}" \
+  --class io.echolstm.app.Main \
+  --driver-memory "${DRIVER_MEMORY:-4g}" \
+  --driver-java-options "-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties" \
+  --conf spark.executorEnv.OMP_NUM_THREADS=1 \
+  --conf spark.ui.showConsoleProgress=false \
+  ${SPARK_SUBMIT_ARGS:-} \
+  "$JAR" "$@"

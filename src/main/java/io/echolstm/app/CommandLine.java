@@ -1,0 +1,93 @@
+package io.echolstm.app;
+
+import io.echolstm.config.SettingsException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parsed arguments of {@code sweep [--conf FILE]... [--experiment NAME]... [--set KEY=VALUE]...
+ * [--results DIR] [--run-id ID] [--overwrite]}.
+ */
+record CommandLine(
+    List<Path> confFiles,
+    List<String> experiments,
+    List<String> sets,
+    String resultsDir,
+    String runId,
+    boolean overwrite,
+    boolean help) {
+
+  static final Path DEFAULT_CONF = Path.of("conf", "tutorial.properties");
+  static final String DEFAULT_RESULTS = "results";
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: sweep [--conf FILE]... [--experiment NAME]... [--set KEY=VALUE]...",
+          "             [--results DIR] [--run-id ID] [--overwrite]",
+          "",
+          "  --conf FILE        config file(s), later ones override earlier"
+              + " (default conf/tutorial.properties)",
+          "  --experiment NAME  run only the named experiment(s) of the config (default: all)",
+          "  --set KEY=VALUE    override a key for the picked experiments",
+          "  --results DIR      Parquet results table directory (default results)",
+          "  --run-id ID        run id; rerunning with the same id skips points already written",
+          "  --overwrite        retrain and replace points the run already wrote",
+          "");
+
+  static CommandLine parse(String[] args) {
+    List<Path> conf = new ArrayList<>();
+    List<String> experiments = new ArrayList<>();
+    List<String> sets = new ArrayList<>();
+    String results = DEFAULT_RESULTS;
+    String runId = null;
+    boolean overwrite = false;
+    int i = 0;
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      return new CommandLine(List.of(), List.of(), List.of(), results, "", false, true);
+    }
+    if (args.length == 0 || !args[0].equals("sweep")) {
+      throw new SettingsException(
+          "command", "expected the command 'sweep', found " + (args.length == 0 ? "nothing" : "'" + args[0] + "'"));
+    }
+    for (i = 1; i < args.length; i++) {
+      String arg = args[i];
+      switch (arg) {
+        case "--help", "-h" -> {
+          return new CommandLine(List.of(), List.of(), List.of(), results, "", false, true);
+        }
+        case "--overwrite" -> overwrite = true;
+        case "--conf" -> conf.add(Path.of(value(args, ++i, arg)));
+        case "--experiment" -> experiments.add(value(args, ++i, arg));
+        case "--set" -> sets.add(value(args, ++i, arg));
+        case "--results" -> results = value(args, ++i, arg);
+        case "--run-id" -> runId = value(args, ++i, arg);
+        default -> throw new SettingsException(arg, "unknown option");
+      }
+    }
+    if (conf.isEmpty()) {
+      conf.add(DEFAULT_CONF);
+    }
+    if (runId == null) {
+      runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
+    } else if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      throw new SettingsException(
+          "--run-id", "run id must be letters, digits, '.', '_' or '-', found '" + runId + "'");
+    }
+    if (results.isBlank()) {
+      throw new SettingsException("--results", "results directory must not be empty");
+    }
+    return new CommandLine(conf, experiments, sets, results, runId, overwrite, false);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new SettingsException(option, "expects a value");
+    }
+    return args[i];
+  }
+}

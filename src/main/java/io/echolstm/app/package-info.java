@@ -1,0 +1,2 @@
+/** The command line: parse, plan, run, exit code. */
+package io.echolstm.app;

@@ -1,0 +1,66 @@
+package io.echolstm.config;
+
+import static io.echolstm.config.Check.atLeast;
+import static io.echolstm.config.Check.nonEmpty;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One named experiment of a config: fixed data and training settings plus the lists its sweep
+ * expands over.
+ *
+ * @param name experiment name, as in the config and the results table
+ * @param description free text from the config (may be empty)
+ * @param seed base seed
+ * @param data data generation settings
+ * @param train training settings
+ * @param evalBatchSize windows scored per forward pass in evaluation
+ * @param lags lags to sweep, each {@code >= 0} and shorter than the sequence
+ * @param windows windows to sweep, each {@code >= 1} and no longer than the sequence
+ * @param hidden LSTM hidden sizes to sweep, each {@code >= 1}
+ * @param variants model variants to sweep
+ */
+public record ExperimentSettings(
+    String name,
+    String description,
+    long seed,
+    DataSettings data,
+    TrainSettings train,
+    int evalBatchSize,
+    List<Integer> lags,
+    List<Integer> windows,
+    List<Integer> hidden,
+    List<Variant> variants) {
+
+  public ExperimentSettings {
+    Objects.requireNonNull(name, "name");
+    description = description == null ? "" : description;
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(train, "train");
+    atLeast(Key.EVAL_BATCH_SIZE.key(), "evaluation batch size", evalBatchSize, 1);
+    lags = nonEmpty(Key.SWEEP_LAGS.key(), "lags", lags);
+    windows = nonEmpty(Key.SWEEP_WINDOWS.key(), "windows", windows);
+    hidden = nonEmpty(Key.MODEL_HIDDEN.key(), "hidden sizes", hidden);
+    variants = nonEmpty(Key.SWEEP_VARIANTS.key(), "variants", variants);
+    for (int lag : lags) {
+      atLeast(Key.SWEEP_LAGS.key(), "lag", lag, 0);
+      if (lag >= data.sequenceLength()) {
+        throw new SettingsException(
+            Key.SWEEP_LAGS.key(),
+            "lag must be < sequence length " + data.sequenceLength() + ", found " + lag);
+      }
+    }
+    for (int window : windows) {
+      atLeast(Key.SWEEP_WINDOWS.key(), "window", window, 1);
+      if (window > data.sequenceLength()) {
+        throw new SettingsException(
+            Key.SWEEP_WINDOWS.key(),
+            "window must be <= sequence length " + data.sequenceLength() + ", found " + window);
+      }
+    }
+    for (int h : hidden) {
+      atLeast(Key.MODEL_HIDDEN.key(), "hidden size", h, 1);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.echolstm.config;
+
+import static io.echolstm.config.Check.atLeast;
+import static io.echolstm.config.Check.positive;
+
+import java.util.Objects;
+
+/**
+ * Every knob of distributed training, all explicit (the training master's own defaults are never
+ * relied on).
+ *
+ * @param workers parameter-averaging workers, or {@link #AUTO_WORKERS} for Spark's default
+ *     parallelism
+ * @param batchSize minibatch size per worker
+ * @param averagingFrequency minibatches each worker fits between parameter averages
+ * @param prefetch minibatches each worker prefetches asynchronously (0 = none)
+ * @param saveUpdater whether the updater (Adam) state is averaged and kept between splits
+ * @param approach how training data reaches the workers
+ * @param repartition when the training RDD is rebalanced across workers
+ * @param epochs passes over the training windows
+ * @param learningRate Adam learning rate
+ */
+public record TrainSettings(
+    int workers,
+    int batchSize,
+    int averagingFrequency,
+    int prefetch,
+    boolean saveUpdater,
+    Approach approach,
+    Repartitioning repartition,
+    int epochs,
+    double learningRate) {
+
+  /** Use as many workers as Spark's default parallelism. */
+  public static final int AUTO_WORKERS = 0;
+
+  public TrainSettings {
+    if (workers != AUTO_WORKERS) {
+      atLeast(Key.TRAIN_WORKERS.key(), "workers", workers, 1);
+    }
+    atLeast(Key.TRAIN_BATCH_SIZE.key(), "batch size", batchSize, 1);
+    atLeast(Key.TRAIN_AVERAGING_FREQUENCY.key(), "averaging frequency", averagingFrequency, 1);
+    atLeast(Key.TRAIN_PREFETCH.key(), "prefetch", prefetch, 0);
+    Objects.requireNonNull(approach, "approach");
+    Objects.requireNonNull(repartition, "repartition");
+    atLeast(Key.TRAIN_EPOCHS.key(), "epochs", epochs, 1);
+    positive(Key.TRAIN_LEARNING_RATE.key(), "learning rate", learningRate);
+  }
+
+  /** The number of workers to train with, given Spark's default parallelism. */
+  public int resolveWorkers(int defaultParallelism) {
+    return workers == AUTO_WORKERS ? Math.max(1, defaultParallelism) : workers;
+  }
+}

@@ -1,0 +1,2 @@
+/** Reports read back from the results table. */
+package io.echolstm.report;

@@ -1,0 +1,44 @@
+package io.echolstm.sweep;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where a result was computed: master, library versions and platform (floating-point results
+ * differ across CPUs and BLAS builds).
+ */
+public record Provenance(
+    String master,
+    String sparkVersion,
+    String dl4jVersion,
+    String javaVersion,
+    String osName,
+    String osArch) {
+
+  public static Provenance of(SparkSession spark) {
+    return new Provenance(
+        spark.sparkContext().master(),
+        spark.version(),
+        readDl4jVersion(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"));
+  }
+
+  /** DL4J's version from its Maven metadata, which the shaded jar keeps. */
+  static String readDl4jVersion() {
+    String resource = "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties";
+    try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties props = new Properties();
+      props.load(in);
+      return props.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

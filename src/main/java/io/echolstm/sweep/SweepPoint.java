@@ -1,0 +1,109 @@
+package io.echolstm.sweep;
+
+import io.echolstm.config.DataSettings;
+import io.echolstm.config.Key;
+import io.echolstm.config.SettingsException;
+import io.echolstm.config.TrainSettings;
+import io.echolstm.config.Variant;
+import io.echolstm.window.LagWindows;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * One model to train: every setting that decides its result. Its {@link #key()} is stable across
+ * runs, so a rerun can tell which points a results table already holds.
+ */
+public record SweepPoint(
+    String experiment,
+    Variant variant,
+    int lag,
+    int window,
+    int hidden,
+    long seed,
+    DataSettings data,
+    TrainSettings train,
+    int evalBatchSize) {
+
+  public SweepPoint {
+    Objects.requireNonNull(experiment, "experiment");
+    Objects.requireNonNull(variant, "variant");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(train, "train");
+    if (lag < 0 || lag >= data.sequenceLength()) {
+      throw new SettingsException(Key.SWEEP_LAGS.key(), "lag out of range: " + lag);
+    }
+    if (window < 1 || window > data.sequenceLength()) {
+      throw new SettingsException(Key.SWEEP_WINDOWS.key(), "window out of range: " + window);
+    }
+    if (hidden < 1) {
+      throw new SettingsException(Key.MODEL_HIDDEN.key(), "hidden size out of range: " + hidden);
+    }
+  }
+
+  /**
+   * True when the label cannot be in the input (lag >= window): the point is kept as a control that
+   * should stay at chance.
+   */
+  public boolean control() {
+    return lag >= window;
+  }
+
+  /** Windows framed from each sequence. */
+  public int windowsPerSequence() {
+    return LagWindows.samplesPerSequence(data.sequenceLength(), window, lag);
+  }
+
+  /** Every setting, in a fixed order: equal keys mean the same training. */
+  public String key() {
+    return String.join(
+        " ",
+        "experiment=" + experiment,
+        "variant=" + variant.id(),
+        "lag=" + lag,
+        "window=" + window,
+        "hidden=" + hidden,
+        "seed=" + seed,
+        "values=" + data.values(),
+        "sequence_length=" + data.sequenceLength(),
+        "train_sequences=" + data.trainSequences(),
+        "eval_sequences=" + data.evalSequences(),
+        "partitions=" + data.partitions(),
+        "workers=" + (train.workers() == TrainSettings.AUTO_WORKERS ? "auto" : train.workers()),
+        "batch_size=" + train.batchSize(),
+        "averaging_frequency=" + train.averagingFrequency(),
+        "prefetch=" + train.prefetch(),
+        "save_updater=" + train.saveUpdater(),
+        "approach=" + train.approach(),
+        "repartition=" + train.repartition(),
+        "epochs=" + train.epochs(),
+        "learning_rate=" + train.learningRate(),
+        "eval_batch_size=" + evalBatchSize);
+  }
+
+  /** A short, path-safe id derived from {@link #key()}. */
+  public String id() {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key().getBytes(StandardCharsets.UTF_8));
+      return "p" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /** What a person needs to recognise the point in a log line or a Spark job description. */
+  public String label() {
+    return experiment
+        + " variant="
+        + variant.id()
+        + " lag="
+        + lag
+        + " window="
+        + window
+        + " hidden="
+        + hidden;
+  }
+}

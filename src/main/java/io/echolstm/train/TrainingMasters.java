@@ -1,0 +1,43 @@
+package io.echolstm.train;
+
+import io.echolstm.config.TrainSettings;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.RepartitionStrategy;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/** Builds the parameter-averaging master with every knob set from {@link TrainSettings}. */
+public final class TrainingMasters {
+  /** Examples in each {@code DataSet} of the training RDD (see {@link RowToDataSet}). */
+  public static final int EXAMPLES_PER_DATASET = 1;
+
+  private TrainingMasters() {}
+
+  public static ParameterAveragingTrainingMaster parameterAveraging(
+      TrainSettings train, int workers, long seed) {
+    return new ParameterAveragingTrainingMaster.Builder(workers, EXAMPLES_PER_DATASET)
+        .batchSizePerWorker(train.batchSize())
+        .averagingFrequency(train.averagingFrequency())
+        .workerPrefetchNumBatches(train.prefetch())
+        .saveUpdater(train.saveUpdater())
+        .rddTrainingApproach(
+            switch (train.approach()) {
+              case EXPORT -> RDDTrainingApproach.Export;
+              case DIRECT -> RDDTrainingApproach.Direct;
+            })
+        .repartionData(
+            switch (train.repartition()) {
+              case ALWAYS -> Repartition.Always;
+              case NEVER -> Repartition.Never;
+              case NUM_PARTITIONS_WORKERS_DIFFERS -> Repartition.NumPartitionsWorkersDiffers;
+            })
+        .repartitionStrategy(RepartitionStrategy.Balanced)
+        .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+        .storageLevelStreams(StorageLevel.MEMORY_ONLY())
+        .aggregationDepth(2)
+        .collectTrainingStats(false)
+        .rngSeed(seed)
+        .build();
+  }
+}
