@@ -1,0 +1,201 @@
+package io.echolstm.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path conf(String text) throws IOException {
+    Path file = dir.resolve("test.properties");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void defaultsMakeOneExperiment() {
+    List<ExperimentSettings> all = new ConfigLoader().load(List.of());
+    assertEquals(1, all.size());
+    ExperimentSettings e = all.get(0);
+    assertEquals(ConfigLoader.DEFAULT_EXPERIMENT, e.name());
+    assertEquals(100, e.data().values());
+    assertEquals(25, e.data().sequenceLength());
+    assertEquals(List.of(1), e.lags());
+    assertEquals(List.of(Variant.STATELESS), e.variants());
+    assertEquals(TrainSettings.AUTO_WORKERS, e.train().workers());
+    assertEquals(Approach.EXPORT, e.train().approach());
+  }
+
+  @Test
+  void precedenceIsScopedSetThenSetThenScopedFileThenFileThenDefault() throws IOException {
+    Path file =
+        conf(
+            String.join(
+                "\n",
+                "experiments = a, b",
+                "model.hidden = 20",
+                "sweep.windows = 3",
+                "experiment.a.sweep.windows = 4",
+                "experiment.b.sweep.lags = 0-2",
+                "experiment.b.description = the second one"));
+    List<ExperimentSettings> all =
+        new ConfigLoader()
+            .file(file)
+            .set("model.hidden=30")
+            .set("experiment.b.model.hidden=40")
+            .load(List.of());
+    assertEquals(List.of("a", "b"), all.stream().map(ExperimentSettings::name).toList());
+    ExperimentSettings a = all.get(0);
+    ExperimentSettings b = all.get(1);
+    assertEquals(List.of(4), a.windows());
+    assertEquals(List.of(3), b.windows());
+    assertEquals(List.of(30), a.hidden());
+    assertEquals(List.of(40), b.hidden());
+    assertEquals(List.of(1), a.lags());
+    assertEquals(List.of(0, 1, 2), b.lags());
+    assertEquals("the second one", b.description());
+  }
+
+  @Test
+  void laterFilesOverrideEarlierOnes() throws IOException {
+    Path first = dir.resolve("first.properties");
+    Path second = dir.resolve("second.properties");
+    Files.writeString(first, "seed = 1\ndata.values = 20\n");
+    Files.writeString(second, "seed = 2\n");
+    ExperimentSettings e = new ConfigLoader().file(first).file(second).load(List.of()).get(0);
+    assertEquals(2, e.seed());
+    assertEquals(20, e.data().values());
+  }
+
+  @Test
+  void pickingExperimentsKeepsConfigOrder() throws IOException {
+    Path file = conf("experiments = x, y, z\n");
+    List<ExperimentSettings> picked = new ConfigLoader().file(file).load(List.of("z", "x"));
+    assertEquals(List.of("x", "z"), picked.stream().map(ExperimentSettings::name).toList());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "nosuch.key=1                     | nosuch.key               | unknown key",
+        "data.values=abc                  | data.values              | expected an integer",
+        "data.values=1                    | data.values              | >= 2",
+        "data.values=0                    | data.values              | >= 2",
+        "data.sequence-length=0           | data.sequence-length     | >= 1",
+        "data.train-sequences=-5          | data.train-sequences     | >= 1",
+        "data.eval-sequences=0            | data.eval-sequences      | >= 1",
+        "data.partitions=0                | data.partitions          | >= 1",
+        "sweep.lags=-1                    | sweep.lags               | >= 0",
+        "sweep.lags=                      | sweep.lags               | at least one value",
+        "sweep.lags=3-1                   | sweep.lags               | goes down",
+        "sweep.lags=1;2                   | sweep.lags               | expected an integer",
+        "sweep.lags=1,1                   | sweep.lags               | listed twice",
+        "sweep.lags=25                    | sweep.lags               | < sequence length",
+        "sweep.windows=0                  | sweep.windows            | >= 1",
+        "sweep.windows=26                 | sweep.windows            | <= sequence length",
+        "sweep.variants=stateful-ish      | sweep.variants           | unknown variant",
+        "sweep.variants=,                 | sweep.variants           | at least one value",
+        "model.hidden=0                   | model.hidden             | >= 1",
+        "model.hidden=big                 | model.hidden             | expected an integer",
+        "seed=x                           | seed                     | expected an integer",
+        "train.workers=0                  | train.workers            | >= 1",
+        "train.workers=many               | train.workers            | expected an integer",
+        "train.batch-size=0               | train.batch-size         | >= 1",
+        "train.averaging-frequency=0      | train.averaging-frequency| >= 1",
+        "train.prefetch=-1                | train.prefetch           | >= 0",
+        "train.save-updater=yes           | train.save-updater       | true or false",
+        "train.approach=shared            | train.approach           | export, direct",
+        "train.repartition=sometimes      | train.repartition        | always, never",
+        "train.epochs=0                   | train.epochs             | >= 1",
+        "train.learning-rate=0            | train.learning-rate      | positive",
+        "train.learning-rate=fast         | train.learning-rate      | expected a number",
+        "eval.batch-size=0                | eval.batch-size          | >= 1",
+        "experiment.nope.seed=1           | experiment.nope.seed     | unknown experiment",
+        "experiment.default.nosuch=1      | experiment.default.nosuch| unknown key",
+        "novalue                          | --set                    | KEY=VALUE",
+      })
+  void everyBadSettingNamesItsKey(String assignment, String key, String fragment) {
+    SettingsException e =
+        assertThrows(
+            SettingsException.class, () -> new ConfigLoader().set(assignment).load(List.of()));
+    assertEquals(key, e.key(), e.getMessage());
+    assertTrue(e.getMessage().contains("(key " + key + ")"), e.getMessage());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  @Test
+  void badValueInAnExperimentNamesTheScopedKey() throws IOException {
+    Path file = conf("experiments = a\nexperiment.a.sweep.windows = 0\n");
+    SettingsException e =
+        assertThrows(SettingsException.class, () -> new ConfigLoader().file(file).load(List.of()));
+    assertEquals("experiment.a.sweep.windows", e.key());
+    assertEquals("window must be >= 1, found 0 (key experiment.a.sweep.windows)", e.getMessage());
+  }
+
+  @Test
+  void windowLongerThanTheSequenceIsRefused() {
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () ->
+                new ConfigLoader()
+                    .set("data.sequence-length=10")
+                    .set("sweep.windows=11")
+                    .load(List.of()));
+    assertEquals("sweep.windows", e.key());
+  }
+
+  @Test
+  void unknownExperimentIsRefused() throws IOException {
+    Path file = conf("experiments = a\n");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class, () -> new ConfigLoader().file(file).load(List.of("b")));
+    assertEquals("--experiment", e.key());
+    assertTrue(e.getMessage().contains("'b'"));
+  }
+
+  @Test
+  void missingConfigFileIsRefused() {
+    SettingsException e =
+        assertThrows(
+            SettingsException.class, () -> new ConfigLoader().file(dir.resolve("absent.properties")));
+    assertEquals("--conf", e.key());
+    assertTrue(e.getMessage().contains("does not exist"));
+  }
+
+  @Test
+  void experimentsListIsValidated() throws IOException {
+    Path file = conf("experiments = a, a\n");
+    SettingsException e =
+        assertThrows(SettingsException.class, () -> new ConfigLoader().file(file).load(List.of()));
+    assertEquals("experiments", e.key());
+  }
+
+  @Test
+  void tutorialConfigLoadsAsDocumented() {
+    List<ExperimentSettings> all =
+        new ConfigLoader().file(Path.of("conf", "tutorial.properties")).load(List.of());
+    assertEquals(
+        List.of("echo-current", "beginner-mistake", "echo-lag"),
+        all.stream().map(ExperimentSettings::name).toList());
+    assertEquals(List.of(0), all.get(0).lags());
+    assertEquals(List.of(1), all.get(0).windows());
+    assertEquals(List.of(15), all.get(0).hidden());
+    assertEquals(List.of(1), all.get(1).lags());
+    assertEquals(List.of(1), all.get(1).windows());
+    assertEquals(List.of(5), all.get(2).windows());
+    assertTrue(all.get(2).lags().containsAll(List.of(0, 1, 2, 3, 4, 5)));
+  }
+}

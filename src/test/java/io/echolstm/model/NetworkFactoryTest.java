@@ -1,0 +1,46 @@
+package io.echolstm.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.echolstm.train.OneHot;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class NetworkFactoryTest {
+
+  @Test
+  void outputIsOneDistributionPerWindow() {
+    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.stateless(10, 7, 0.01, 1));
+    net.init();
+    INDArray out = net.output(OneHot.windows(new int[][] {{1, 2, 3}, {4, 5, 6}}, 10));
+    assertArrayEquals(new long[] {2, 10}, out.shape());
+    assertEquals(1.0, out.getRow(0).sumNumber().doubleValue(), 1e-5);
+    // LSTM 10->7: 4*7*(10+7) + 4*7 bias; softmax 7->10: 7*10 + 10.
+    assertEquals(4 * 7 * (10 + 7) + 4 * 7 + 7 * 10 + 10, net.numParams());
+  }
+
+  @Test
+  void configurationSurvivesAJsonRoundTrip() {
+    MultiLayerConfiguration conf = NetworkFactory.stateless(100, 50, 0.02, 5);
+    assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
+  }
+
+  @Test
+  void sameSeedSameInitialParameters() {
+    MultiLayerNetwork a = new MultiLayerNetwork(NetworkFactory.stateless(10, 5, 0.01, 3));
+    MultiLayerNetwork b = new MultiLayerNetwork(NetworkFactory.stateless(10, 5, 0.01, 3));
+    a.init();
+    b.init();
+    assertEquals(a.params(), b.params());
+  }
+
+  @Test
+  void badSizesAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> NetworkFactory.stateless(1, 5, 0.01, 1));
+    assertThrows(IllegalArgumentException.class, () -> NetworkFactory.stateless(10, 0, 0.01, 1));
+  }
+}

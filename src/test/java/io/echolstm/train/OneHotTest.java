@@ -1,0 +1,52 @@
+package io.echolstm.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+class OneHotTest {
+
+  @Test
+  void windowsAreBatchByValuesByTime() {
+    INDArray x = OneHot.windows(new int[][] {{3, 0, 9}, {1, 1, 2}}, 10);
+    assertArrayEquals(new long[] {2, 10, 3}, x.shape());
+    assertEquals(6.0, x.sumNumber().doubleValue());
+    assertEquals(1.0, x.getDouble(0, 3, 0));
+    assertEquals(1.0, x.getDouble(0, 9, 2));
+    assertEquals(1.0, x.getDouble(1, 2, 2));
+    assertEquals(0.0, x.getDouble(1, 2, 1));
+  }
+
+  @Test
+  void encodeThenDecodeIsTheIdentity() {
+    int[] labels = {0, 7, 99, 42, 42, 13};
+    assertArrayEquals(labels, OneHot.decode(OneHot.labels(labels, 100)));
+    for (int t = 0; t < 3; t++) {
+      INDArray step =
+          OneHot.windows(new int[][] {{5, 6, 7}, {8, 9, 0}}, 10).get(
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.point(t));
+      assertArrayEquals(new int[] {5 + t, (8 + t) % 10}, OneHot.decode(step));
+    }
+  }
+
+  @Test
+  void exampleHoldsOneWindowAndItsLabel() {
+    DataSet ds = OneHot.example(new int[] {1, 2}, 1, 4);
+    assertEquals(1, ds.numExamples());
+    assertArrayEquals(new long[] {1, 4, 2}, ds.getFeatures().shape());
+    assertArrayEquals(new long[] {1, 4}, ds.getLabels().shape());
+    assertArrayEquals(new int[] {1}, OneHot.decode(ds.getLabels()));
+  }
+
+  @Test
+  void valuesOutsideTheRangeAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> OneHot.labels(new int[] {10}, 10));
+    assertThrows(IllegalArgumentException.class, () -> OneHot.windows(new int[][] {{-1}}, 10));
+  }
+}

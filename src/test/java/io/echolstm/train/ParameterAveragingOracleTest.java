@@ -1,0 +1,93 @@
+package io.echolstm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.echolstm.config.Approach;
+import io.echolstm.config.Repartitioning;
+import io.echolstm.config.TrainSettings;
+import io.echolstm.data.Seeds;
+import io.echolstm.data.SequenceGenerator;
+import io.echolstm.model.NetworkFactory;
+import io.echolstm.testing.SparkTestSession;
+import io.echolstm.window.LagWindows;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Pins distributed training to local training: with one worker, averaging after every minibatch
+ * and the updater state kept, parameter averaging must give exactly the parameters of a plain
+ * {@link MultiLayerNetwork} fitted on the same minibatches in the same order.
+ */
+class ParameterAveragingOracleTest {
+  private static final int VALUES = 12;
+  private static final int WINDOW = 3;
+  private static final int LAG = 1;
+  private static final int BATCH = 8;
+  private static final int MINIBATCHES = 6;
+  private static final long SEED = 5;
+
+  private static SparkSession spark;
+  private static JavaSparkContext jsc;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start();
+    jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** Minibatches of single-example DataSets framed from generated sequences. */
+  private static List<List<DataSet>> minibatches() {
+    List<DataSet> examples = new ArrayList<>();
+    for (int[] s : SequenceGenerator.partition(SEED, Seeds.TRAIN_STREAM, 0, 10, VALUES, 10)) {
+      for (LagWindows.Sample sample : LagWindows.frame(s, WINDOW, LAG)) {
+        examples.add(OneHot.example(sample.features(), sample.label(), VALUES));
+      }
+    }
+    List<List<DataSet>> out = new ArrayList<>();
+    for (int b = 0; b < MINIBATCHES; b++) {
+      out.add(examples.subList(b * BATCH, (b + 1) * BATCH));
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Approach.class)
+  void oneWorkerAveragingEveryStepEqualsLocalFit(Approach approach) {
+    MultiLayerConfiguration conf = NetworkFactory.stateless(VALUES, 6, 0.05, SEED);
+    TrainSettings settings =
+        new TrainSettings(1, BATCH, 1, 0, true, approach, Repartitioning.NEVER, 1, 0.05);
+    SparkDl4jMultiLayer sparkNet =
+        new SparkDl4jMultiLayer(jsc, conf, TrainingMasters.parameterAveraging(settings, 1, SEED));
+    MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
+    local.init();
+    INDArray initial = local.params().dup();
+    assertEquals(initial, sparkNet.getNetwork().params(), "same seed, same initial parameters");
+
+    for (List<DataSet> minibatch : minibatches()) {
+      sparkNet.fit(jsc.parallelize(minibatch, 1));
+      local.fit(DataSet.merge(minibatch));
+    }
+
+    INDArray distributed = sparkNet.getNetwork().params();
+    assertNotEquals(initial, local.params(), "training changed the parameters");
+    double l1 = distributed.sub(local.params()).norm1Number().doubleValue();
+    assertEquals(0.0, l1, "L1 distance between distributed and local parameters");
+  }
+}

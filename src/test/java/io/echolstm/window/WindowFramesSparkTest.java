@@ -1,0 +1,115 @@
+package io.echolstm.window;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.echolstm.data.Seeds;
+import io.echolstm.data.SequenceFrames;
+import io.echolstm.data.SequenceGenerator;
+import io.echolstm.testing.SparkTestSession;
+import io.echolstm.train.RowToDataSet;
+import io.echolstm.window.LagWindows.Sample;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The Spark sequences and SQL windows against the pure-Java generator and reference framing. */
+class WindowFramesSparkTest {
+  private static final long SEED = 11;
+  private static final int SEQUENCES = 13;
+  private static final int PARTITIONS = 3;
+  private static final int VALUES = 20;
+  private static final int LENGTH = 9;
+
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  private static Dataset<Row> sequences() {
+    return SequenceFrames.generate(
+        spark, SEED, Seeds.TRAIN_STREAM, SEQUENCES, PARTITIONS, VALUES, LENGTH);
+  }
+
+  /** The sequences as the pure generator makes them, by global id. */
+  private static Map<Long, int[]> reference() {
+    Map<Long, int[]> out = new TreeMap<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      long id = SequenceGenerator.firstIdIn(p, SEQUENCES, PARTITIONS);
+      int count = SequenceGenerator.countIn(p, SEQUENCES, PARTITIONS);
+      for (int[] s : SequenceGenerator.partition(SEED, Seeds.TRAIN_STREAM, p, count, VALUES, LENGTH)) {
+        out.put(id++, s);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void sparkSequencesEqualThePureGenerator() {
+    Map<Long, int[]> fromSpark = new TreeMap<>();
+    for (Row r : sequences().collectAsList()) {
+      fromSpark
+          .computeIfAbsent(r.getLong(0), k -> new int[LENGTH])[r.getInt(1)] = r.getInt(2);
+    }
+    Map<Long, int[]> expected = reference();
+    assertEquals(expected.keySet(), fromSpark.keySet());
+    expected.forEach((id, s) -> assertEquals(Arrays.toString(s), Arrays.toString(fromSpark.get(id))));
+    assertEquals(PARTITIONS, sequences().rdd().getNumPartitions());
+  }
+
+  @ParameterizedTest(name = "window {0}, lag {1}")
+  @CsvSource({"1,0", "1,1", "5,0", "5,1", "5,4", "5,5", "3,7", "9,8"})
+  void dataFrameWindowsEqualTheReference(int window, int lag) {
+    Dataset<Row> framed = WindowFrames.frame(sequences(), window, lag, PARTITIONS);
+    List<String> expected = new ArrayList<>();
+    reference()
+        .forEach(
+            (id, s) -> {
+              for (Sample sample : LagWindows.frame(s, window, lag)) {
+                expected.add(id + " " + sample);
+              }
+            });
+    List<String> actual = new ArrayList<>();
+    for (Row r : framed.orderBy("seq_id", "pos").collectAsList()) {
+      Sample sample = new Sample(r.getInt(1), RowToDataSet.features(r), r.getInt(3));
+      actual.add(r.getLong(0) + " " + sample);
+    }
+    assertEquals(expected, actual);
+  }
+
+  @Test
+  void schemaMatchesTheDeclaredOne() {
+    StructField[] fields = WindowFrames.frame(sequences(), 3, 1, PARTITIONS).schema().fields();
+    StructField[] declared = WindowFrames.SCHEMA.fields();
+    assertEquals(declared.length, fields.length);
+    for (int i = 0; i < fields.length; i++) {
+      assertEquals(declared[i].name(), fields[i].name());
+      assertEquals(declared[i].dataType().typeName(), fields[i].dataType().typeName());
+    }
+  }
+
+  @Test
+  void partitionContentsAndOrderAreRepeatable() {
+    List<List<Row>> first = WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
+    List<List<Row>> second = WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
+    assertEquals(PARTITIONS, first.size());
+    assertEquals(first, second);
+  }
+}
