@@ -52,7 +52,9 @@ record CommandLine(
     }
     if (args.length == 0 || !args[0].equals("sweep")) {
       throw new SettingsException(
-          "command", "expected the command 'sweep', found " + (args.length == 0 ? "nothing" : "'" + args[0] + "'"));
+          "command",
+          "expected the command 'sweep', found "
+              + (args.length == 0 ? "nothing" : "'" + args[0] + "'"));
     }
     for (i = 1; i < args.length; i++) {
       String arg = args[i];
@@ -73,7 +75,9 @@ record CommandLine(
       conf.add(DEFAULT_CONF);
     }
     if (runId == null) {
-      runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC));
+      runId =
+          DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+              .format(ZonedDateTime.now(ZoneOffset.UTC));
     } else if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
       throw new SettingsException(
           "--run-id", "run id must be letters, digits, '.', '_' or '-', found '" + runId + "'");

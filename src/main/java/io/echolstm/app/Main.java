@@ -83,8 +83,7 @@ public final class Main {
           table
               .run(cli.runId())
               .where(
-                  org.apache.spark.sql.functions.col("point_id")
-                      .isin(summary.pointIds().toArray()))
+                  org.apache.spark.sql.functions.col("point_id").isin(summary.pointIds().toArray()))
               .orderBy("experiment", "variant", "hidden", "window", "lag")
               .collectAsList();
       out.println();
@@ -115,7 +114,8 @@ public final class Main {
     }
     Path path = Path.of(dir.startsWith("file:") ? dir.replaceFirst("^file:(//)?", "") : dir);
     if (Files.exists(path) && !Files.isDirectory(path)) {
-      throw new SettingsException("--results", "results path exists and is not a directory: " + dir);
+      throw new SettingsException(
+          "--results", "results path exists and is not a directory: " + dir);
     }
     Path existing = path.toAbsolutePath();
     while (existing != null && !Files.exists(existing)) {

@@ -244,7 +244,8 @@ public final class ConfigLoader {
         case "true" -> true;
         case "false" -> false;
         default ->
-            throw new SettingsException(source(key), "expected true or false, found '" + text + "'");
+            throw new SettingsException(
+                source(key), "expected true or false, found '" + text + "'");
       };
     }
 
@@ -270,8 +271,7 @@ public final class ConfigLoader {
         allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
       }
       throw new SettingsException(
-          source(key),
-          "expected one of " + String.join(", ", allowed) + ", found '" + text + "'");
+          source(key), "expected one of " + String.join(", ", allowed) + ", found '" + text + "'");
     }
 
     List<String> strings(Key key) {

@@ -7,8 +7,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Every setting a sweep understands, with its default beside it. A key that is not here (nor
- * {@code experiments} / {@code experiment.NAME.KEY}) is refused by {@link ConfigLoader}.
+ * Every setting a sweep understands, with its default beside it. A key that is not here (nor {@code
+ * experiments} / {@code experiment.NAME.KEY}) is refused by {@link ConfigLoader}.
  */
 public enum Key {
   SEED("seed", "42", "base seed; training and evaluation streams are derived from it"),
@@ -21,13 +21,17 @@ public enum Key {
   SWEEP_WINDOWS("sweep.windows", "5", "window lengths (time steps per sample) to sweep"),
   SWEEP_VARIANTS("sweep.variants", "stateless", "model variants to sweep"),
   MODEL_HIDDEN("model.hidden", "50", "LSTM hidden sizes to sweep"),
-  TRAIN_WORKERS("train.workers", "auto", "parameter-averaging workers; auto = Spark's default parallelism"),
+  TRAIN_WORKERS(
+      "train.workers", "auto", "parameter-averaging workers; auto = Spark's default parallelism"),
   TRAIN_BATCH_SIZE("train.batch-size", "128", "minibatch size per worker"),
-  TRAIN_AVERAGING_FREQUENCY("train.averaging-frequency", "5", "minibatches per worker between averaging"),
+  TRAIN_AVERAGING_FREQUENCY(
+      "train.averaging-frequency", "5", "minibatches per worker between averaging"),
   TRAIN_PREFETCH("train.prefetch", "2", "minibatches each worker prefetches asynchronously"),
   TRAIN_SAVE_UPDATER("train.save-updater", "true", "average and keep the Adam state across splits"),
-  TRAIN_APPROACH("train.approach", "export", "export (minibatches written once, then read) or direct"),
-  TRAIN_REPARTITION("train.repartition", "always", "always, never or num-partitions-workers-differs"),
+  TRAIN_APPROACH(
+      "train.approach", "export", "export (minibatches written once, then read) or direct"),
+  TRAIN_REPARTITION(
+      "train.repartition", "always", "always, never or num-partitions-workers-differs"),
   TRAIN_EPOCHS("train.epochs", "3", "passes over the training windows"),
   TRAIN_LEARNING_RATE("train.learning-rate", "0.01", "Adam learning rate"),
   EVAL_BATCH_SIZE("eval.batch-size", "256", "windows scored per forward pass in evaluation");

@@ -1,8 +1,8 @@
 package io.echolstm.config;
 
 /**
- * A setting is missing, unknown or has a bad value. The message always names the key, so a user
- * can find the line to fix: {@code window must be >= 1, found 0 (key sweep.windows)}.
+ * A setting is missing, unknown or has a bad value. The message always names the key, so a user can
+ * find the line to fix: {@code window must be >= 1, found 0 (key sweep.windows)}.
  */
 public final class SettingsException extends IllegalArgumentException {
   private final String key;

@@ -13,7 +13,9 @@ public final class Seeds {
 
   private Seeds() {}
 
-  /** A well-mixed seed for {@code (seed, stream, partition)}; SplitMix64 finalizer per component. */
+  /**
+   * A well-mixed seed for {@code (seed, stream, partition)}; SplitMix64 finalizer per component.
+   */
   public static long derive(long seed, long stream, long partition) {
     long h = mix(seed);
     h = mix(h ^ mix(stream + 0x9E3779B97F4A7C15L));

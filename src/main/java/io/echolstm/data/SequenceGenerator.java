@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
 public final class SequenceGenerator {
   private SequenceGenerator() {}
 
-  /** Sequences held by {@code partition} when {@code total} sequences are spread over {@code partitions}. */
+  /**
+   * Sequences held by {@code partition} when {@code total} sequences are spread over {@code
+   * partitions}.
+   */
   public static int countIn(int partition, int total, int partitions) {
     return total / partitions + (partition < total % partitions ? 1 : 0);
   }

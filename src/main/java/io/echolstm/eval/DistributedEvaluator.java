@@ -39,10 +39,7 @@ public final class DistributedEvaluator {
   /** The windows of one sequence, in position order, for an "expected vs predicted" line. */
   public static Scorer.Window[] sample(Dataset<Row> windows, long sequenceId) {
     List<Row> rows =
-        windows
-            .where(windows.col("seq_id").equalTo(sequenceId))
-            .orderBy("pos")
-            .collectAsList();
+        windows.where(windows.col("seq_id").equalTo(sequenceId)).orderBy("pos").collectAsList();
     Scorer.Window[] out = new Scorer.Window[rows.size()];
     for (int i = 0; i < out.length; i++) {
       Row row = rows.get(i);

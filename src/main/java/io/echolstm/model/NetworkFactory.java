@@ -13,8 +13,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The tutorial's network: one LSTM layer over one-hot inputs ({@code [batch, values, window]}),
- * its last time step fed to a softmax layer of the same width; cross-entropy loss, Adam.
+ * The tutorial's network: one LSTM layer over one-hot inputs ({@code [batch, values, window]}), its
+ * last time step fed to a softmax layer of the same width; cross-entropy loss, Adam.
  */
 public final class NetworkFactory {
   private NetworkFactory() {}

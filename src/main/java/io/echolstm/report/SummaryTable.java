@@ -8,8 +8,19 @@ import org.apache.spark.sql.Row;
 /** A fixed-width terminal table of result rows, as read back from the results table. */
 public final class SummaryTable {
   private static final String[] HEADERS = {
-    "experiment", "variant", "lag", "window", "hidden", "accuracy", "chance", "loss", "eval_win",
-    "train_win", "train_s", "win/s", "control"
+    "experiment",
+    "variant",
+    "lag",
+    "window",
+    "hidden",
+    "accuracy",
+    "chance",
+    "loss",
+    "eval_win",
+    "train_win",
+    "train_s",
+    "win/s",
+    "control"
   };
 
   private SummaryTable() {}

@@ -6,8 +6,8 @@ import java.util.Properties;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Where a result was computed: master, library versions and platform (floating-point results
- * differ across CPUs and BLAS builds).
+ * Where a result was computed: master, library versions and platform (floating-point results differ
+ * across CPUs and BLAS builds).
  */
 public record Provenance(
     String master,

@@ -20,7 +20,9 @@ public record SweepPlan(List<SweepPoint> points) {
     }
   }
 
-  /** The Cartesian product variants × hidden × windows × lags of each experiment, in that nesting. */
+  /**
+   * The Cartesian product variants × hidden × windows × lags of each experiment, in that nesting.
+   */
   public static SweepPlan expand(List<ExperimentSettings> experiments) {
     List<SweepPoint> points = new ArrayList<>();
     for (ExperimentSettings e : experiments) {

@@ -6,8 +6,8 @@ import org.apache.spark.sql.Row;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Turns a framed window row into a single-example {@link DataSet} on the executor, so only
- * integers travel through the shuffle and one-hot arrays are built where they are used.
+ * Turns a framed window row into a single-example {@link DataSet} on the executor, so only integers
+ * travel through the shuffle and one-hot arrays are built where they are used.
  */
 public final class RowToDataSet implements Function<Row, DataSet> {
   private final int values;

@@ -1,2 +1,4 @@
-/** From framed windows to DataSets on the executors, and distributed parameter-averaged training. */
+/**
+ * From framed windows to DataSets on the executors, and distributed parameter-averaged training.
+ */
 package io.echolstm.train;

@@ -32,7 +32,13 @@ public final class LagWindows {
 
     @Override
     public String toString() {
-      return "Sample[pos=" + pos + ", features=" + Arrays.toString(features) + ", label=" + label + "]";
+      return "Sample[pos="
+          + pos
+          + ", features="
+          + Arrays.toString(features)
+          + ", label="
+          + label
+          + "]";
     }
   }
 
@@ -50,7 +56,8 @@ public final class LagWindows {
   public static List<Sample> frame(int[] sequence, int window, int lag) {
     List<Sample> out = new ArrayList<>();
     for (int t = firstViablePosition(window, lag); t < sequence.length; t++) {
-      out.add(new Sample(t, Arrays.copyOfRange(sequence, t - window + 1, t + 1), sequence[t - lag]));
+      out.add(
+          new Sample(t, Arrays.copyOfRange(sequence, t - window + 1, t + 1), sequence[t - lag]));
     }
     return out;
   }

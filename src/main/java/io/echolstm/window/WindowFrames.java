@@ -40,23 +40,24 @@ public final class WindowFrames {
    * into {@code partitions} partitions first, so the window needs no further shuffle and each
    * partition's output is ordered by {@code (seq_id, pos)}, the same on every run.
    */
-  public static Dataset<Row> frame(Dataset<Row> sequences, int window, int lagSteps, int partitions) {
+  public static Dataset<Row> frame(
+      Dataset<Row> sequences, int window, int lagSteps, int partitions) {
     WindowSpec bySequence = Window.partitionBy("seq_id").orderBy("pos");
     Column[] steps = new Column[window];
     for (int k = 0; k < window; k++) {
       steps[k] = shifted(window - 1 - k, bySequence);
     }
     return sequences
-            .repartition(partitions, col("seq_id"))
-            .select(
-                col("seq_id"),
-                col("pos"),
-                array(steps).as("features"),
-                shifted(lagSteps, bySequence).as("label"))
-            .where(col("pos").geq(LagWindows.firstViablePosition(window, lagSteps)))
-            // Window output is already in this order; without any lag() (window 1, lag 0) the
-            // shuffle alone would leave the order to chance, and training order matters.
-            .sortWithinPartitions("seq_id", "pos");
+        .repartition(partitions, col("seq_id"))
+        .select(
+            col("seq_id"),
+            col("pos"),
+            array(steps).as("features"),
+            shifted(lagSteps, bySequence).as("label"))
+        .where(col("pos").geq(LagWindows.firstViablePosition(window, lagSteps)))
+        // Window output is already in this order; without any lag() (window 1, lag 0) the
+        // shuffle alone would leave the order to chance, and training order matters.
+        .sortWithinPartitions("seq_id", "pos");
   }
 
   /** The pandas {@code shift(k)}: the value {@code k} positions earlier in the same sequence. */

@@ -170,7 +170,8 @@ class ConfigLoaderTest {
   void missingConfigFileIsRefused() {
     SettingsException e =
         assertThrows(
-            SettingsException.class, () -> new ConfigLoader().file(dir.resolve("absent.properties")));
+            SettingsException.class,
+            () -> new ConfigLoader().file(dir.resolve("absent.properties")));
     assertEquals("--conf", e.key());
     assertTrue(e.getMessage().contains("does not exist"));
   }

@@ -26,7 +26,8 @@ class SequenceGeneratorTest {
   @Test
   void partitionsSeedsAndStreamsAllDiffer() {
     int[] base = SequenceGenerator.partition(42, Seeds.TRAIN_STREAM, 0, 1, 100, 25).get(0);
-    int[] otherPartition = SequenceGenerator.partition(42, Seeds.TRAIN_STREAM, 1, 1, 100, 25).get(0);
+    int[] otherPartition =
+        SequenceGenerator.partition(42, Seeds.TRAIN_STREAM, 1, 1, 100, 25).get(0);
     int[] otherSeed = SequenceGenerator.partition(43, Seeds.TRAIN_STREAM, 0, 1, 100, 25).get(0);
     int[] evalStream = SequenceGenerator.partition(42, Seeds.EVAL_STREAM, 0, 1, 100, 25).get(0);
     assertFalse(Arrays.equals(base, otherPartition));

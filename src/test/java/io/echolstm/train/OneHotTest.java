@@ -27,10 +27,11 @@ class OneHotTest {
     assertArrayEquals(labels, OneHot.decode(OneHot.labels(labels, 100)));
     for (int t = 0; t < 3; t++) {
       INDArray step =
-          OneHot.windows(new int[][] {{5, 6, 7}, {8, 9, 0}}, 10).get(
-              org.nd4j.linalg.indexing.NDArrayIndex.all(),
-              org.nd4j.linalg.indexing.NDArrayIndex.all(),
-              org.nd4j.linalg.indexing.NDArrayIndex.point(t));
+          OneHot.windows(new int[][] {{5, 6, 7}, {8, 9, 0}}, 10)
+              .get(
+                  org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                  org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                  org.nd4j.linalg.indexing.NDArrayIndex.point(t));
       assertArrayEquals(new int[] {5 + t, (8 + t) % 10}, OneHot.decode(step));
     }
   }

@@ -26,9 +26,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Pins distributed training to local training: with one worker, averaging after every minibatch
- * and the updater state kept, parameter averaging must give exactly the parameters of a plain
- * {@link MultiLayerNetwork} fitted on the same minibatches in the same order.
+ * Pins distributed training to local training: with one worker, averaging after every minibatch and
+ * the updater state kept, parameter averaging must give exactly the parameters of a plain {@link
+ * MultiLayerNetwork} fitted on the same minibatches in the same order.
  */
 class ParameterAveragingOracleTest {
   private static final int VALUES = 12;

@@ -54,7 +54,8 @@ class WindowFramesSparkTest {
     for (int p = 0; p < PARTITIONS; p++) {
       long id = SequenceGenerator.firstIdIn(p, SEQUENCES, PARTITIONS);
       int count = SequenceGenerator.countIn(p, SEQUENCES, PARTITIONS);
-      for (int[] s : SequenceGenerator.partition(SEED, Seeds.TRAIN_STREAM, p, count, VALUES, LENGTH)) {
+      for (int[] s :
+          SequenceGenerator.partition(SEED, Seeds.TRAIN_STREAM, p, count, VALUES, LENGTH)) {
         out.put(id++, s);
       }
     }
@@ -65,12 +66,12 @@ class WindowFramesSparkTest {
   void sparkSequencesEqualThePureGenerator() {
     Map<Long, int[]> fromSpark = new TreeMap<>();
     for (Row r : sequences().collectAsList()) {
-      fromSpark
-          .computeIfAbsent(r.getLong(0), k -> new int[LENGTH])[r.getInt(1)] = r.getInt(2);
+      fromSpark.computeIfAbsent(r.getLong(0), k -> new int[LENGTH])[r.getInt(1)] = r.getInt(2);
     }
     Map<Long, int[]> expected = reference();
     assertEquals(expected.keySet(), fromSpark.keySet());
-    expected.forEach((id, s) -> assertEquals(Arrays.toString(s), Arrays.toString(fromSpark.get(id))));
+    expected.forEach(
+        (id, s) -> assertEquals(Arrays.toString(s), Arrays.toString(fromSpark.get(id))));
     assertEquals(PARTITIONS, sequences().rdd().getNumPartitions());
   }
 
@@ -107,8 +108,10 @@ class WindowFramesSparkTest {
 
   @Test
   void partitionContentsAndOrderAreRepeatable() {
-    List<List<Row>> first = WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
-    List<List<Row>> second = WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
+    List<List<Row>> first =
+        WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
+    List<List<Row>> second =
+        WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
     assertEquals(PARTITIONS, first.size());
     assertEquals(first, second);
   }
