@@ -14,12 +14,17 @@ JAR="$ROOT/target/echo-lstm-0.1.0-SNAPSHOT.jar"
 
 if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]]; then
   echo "run.sh: building $JAR" >&2
-  (cd "$ROOT" && mvn -B -q -DskipTests package)
+  (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
 fi
 
 # The command defaults to "sweep", so "run.sh --conf FILE" works too.
 if [[ $# -eq 0 || "$1" == --* && "$1" != --help ]]; then
   set -- sweep "$@"
+fi
+
+# A local master needs no network: keep Spark on loopback (and quiet about the host name).
+if [[ "${MASTER:-local[*]}" == local* ]]; then
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 fi
 
 # ND4J's OpenMP threads fight Spark's task threads: one each (driver here, executors below).

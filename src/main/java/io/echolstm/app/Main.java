@@ -84,8 +84,11 @@ public final class Main {
               .run(cli.runId())
               .where(
                   org.apache.spark.sql.functions.col("point_id").isin(summary.pointIds().toArray()))
-              .orderBy("experiment", "variant", "hidden", "window", "lag")
               .collectAsList();
+      List<Row> ordered = new java.util.ArrayList<>(rows);
+      ordered.sort(
+          java.util.Comparator.comparingInt(
+              r -> summary.pointIds().indexOf(r.<String>getAs("point_id"))));
       out.println();
       out.println(
           "run "
@@ -96,7 +99,7 @@ public final class Main {
               + summary.skipped()
               + " already done; results in "
               + cli.resultsDir());
-      out.print(SummaryTable.format(rows));
+      out.print(SummaryTable.format(ordered));
       return OK;
     } catch (RuntimeException e) {
       LOG.error("sweep failed", e);

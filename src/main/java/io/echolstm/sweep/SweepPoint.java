@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -76,8 +77,8 @@ public record SweepPoint(
         "averaging_frequency=" + train.averagingFrequency(),
         "prefetch=" + train.prefetch(),
         "save_updater=" + train.saveUpdater(),
-        "approach=" + train.approach(),
-        "repartition=" + train.repartition(),
+        "approach=" + train.approach().name().toLowerCase(Locale.ROOT),
+        "repartition=" + train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
         "epochs=" + train.epochs(),
         "learning_rate=" + train.learningRate(),
         "eval_batch_size=" + evalBatchSize);

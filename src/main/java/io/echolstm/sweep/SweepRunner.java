@@ -66,7 +66,7 @@ public final class SweepRunner {
         skipped++;
         continue;
       }
-      LOG.info("{} [{}]: starting ({})", progress, point.label(), point.key());
+      LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
       jsc.setJobGroup(point.id(), progress + " " + point.label(), false);
       try {
         ResultRow row = runPoint(point, provenance);
