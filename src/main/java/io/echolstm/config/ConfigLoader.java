@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -137,29 +138,32 @@ public final class ConfigLoader {
 
   private ExperimentSettings resolve(String name) {
     Values v = new Values(name);
-    DataSettings data =
-        new DataSettings(
-            v.integer(Key.DATA_VALUES),
-            v.integer(Key.DATA_SEQUENCE_LENGTH),
-            v.integer(Key.DATA_TRAIN_SEQUENCES),
-            v.integer(Key.DATA_EVAL_SEQUENCES),
-            v.integer(Key.DATA_PARTITIONS));
-    TrainSettings train =
-        new TrainSettings(
-            v.workers(),
-            v.integer(Key.TRAIN_BATCH_SIZE),
-            v.integer(Key.TRAIN_AVERAGING_FREQUENCY),
-            v.integer(Key.TRAIN_PREFETCH),
-            v.bool(Key.TRAIN_SAVE_UPDATER),
-            v.enumValue(Key.TRAIN_APPROACH, Approach.class),
-            v.enumValue(Key.TRAIN_REPARTITION, Repartitioning.class),
-            v.integer(Key.TRAIN_EPOCHS),
-            v.decimal(Key.TRAIN_LEARNING_RATE));
-    List<Variant> variants = new ArrayList<>();
-    for (String id : v.strings(Key.SWEEP_VARIANTS)) {
-      variants.add(Variant.parse(v.source(Key.SWEEP_VARIANTS), id));
-    }
     try {
+      DataSettings data =
+          new DataSettings(
+              v.integer(Key.DATA_VALUES),
+              v.integer(Key.DATA_SEQUENCE_LENGTH),
+              v.integer(Key.DATA_TRAIN_SEQUENCES),
+              v.integer(Key.DATA_EVAL_SEQUENCES),
+              v.integer(Key.DATA_PARTITIONS));
+      TrainSettings train =
+          new TrainSettings(
+              v.workers(),
+              v.integer(Key.TRAIN_BATCH_SIZE),
+              v.integer(Key.TRAIN_AVERAGING_FREQUENCY),
+              v.integer(Key.TRAIN_PREFETCH),
+              v.bool(Key.TRAIN_SAVE_UPDATER),
+              v.enumValue(Key.TRAIN_APPROACH, Approach.class),
+              v.enumValue(Key.TRAIN_REPARTITION, Repartitioning.class),
+              v.integer(Key.TRAIN_EPOCHS),
+              v.decimal(Key.TRAIN_LEARNING_RATE),
+              v.optionalDecimal(Key.TRAIN_TARGET_ACCURACY),
+              v.optionalDecimal(Key.TRAIN_MAX_SECONDS),
+              v.integer(Key.EVAL_EVERY_EPOCHS));
+      List<Variant> variants = new ArrayList<>();
+      for (String id : v.strings(Key.SWEEP_VARIANTS)) {
+        variants.add(Variant.parse(v.source(Key.SWEEP_VARIANTS), id));
+      }
       return new ExperimentSettings(
           name,
           v.description(),
@@ -236,6 +240,10 @@ public final class ConfigLoader {
       } catch (NumberFormatException e) {
         throw new SettingsException(source(key), "expected a number, found '" + text + "'");
       }
+    }
+
+    OptionalDouble optionalDecimal(Key key) {
+      return raw(key).equals("none") ? OptionalDouble.empty() : OptionalDouble.of(decimal(key));
     }
 
     boolean bool(Key key) {

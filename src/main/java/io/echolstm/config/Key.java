@@ -32,8 +32,16 @@ public enum Key {
       "train.approach", "export", "export (minibatches written once, then read) or direct"),
   TRAIN_REPARTITION(
       "train.repartition", "always", "always, never or num-partitions-workers-differs"),
-  TRAIN_EPOCHS("train.epochs", "3", "passes over the training windows"),
+  TRAIN_EPOCHS("train.epochs", "3", "passes over the training windows (the most, with a target)"),
   TRAIN_LEARNING_RATE("train.learning-rate", "0.01", "Adam learning rate"),
+  TRAIN_TARGET_ACCURACY(
+      "train.target-accuracy",
+      "none",
+      "stop once held-out accuracy reaches this (none = all epochs)"),
+  TRAIN_MAX_SECONDS(
+      "train.max-seconds", "none", "stop after this much training time (none = no limit)"),
+  EVAL_EVERY_EPOCHS(
+      "eval.every-epochs", "1", "evaluate (and record history) every this many epochs"),
   EVAL_BATCH_SIZE("eval.batch-size", "256", "windows scored per forward pass in evaluation");
 
   private static final Map<String, Key> BY_NAME =

@@ -4,6 +4,7 @@ import static io.echolstm.config.Check.atLeast;
 import static io.echolstm.config.Check.positive;
 
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /**
  * Every knob of distributed training, all explicit (the training master's own defaults are never
@@ -17,8 +18,13 @@ import java.util.Objects;
  * @param saveUpdater whether the updater (Adam) state is averaged and kept between splits
  * @param approach how training data reaches the workers
  * @param repartition when the training RDD is rebalanced across workers
- * @param epochs passes over the training windows
+ * @param epochs passes over the training windows; with a target, the most
  * @param learningRate Adam learning rate
+ * @param targetAccuracy stop once held-out accuracy (on reachable labels, where the variant has
+ *     any) reaches this; empty to train every epoch
+ * @param maxSeconds stop once training has taken this long; empty for no limit
+ * @param evalEveryEpochs evaluate and record a history entry every this many epochs (and after the
+ *     last)
  */
 public record TrainSettings(
     int workers,
@@ -29,7 +35,10 @@ public record TrainSettings(
     Approach approach,
     Repartitioning repartition,
     int epochs,
-    double learningRate) {
+    double learningRate,
+    OptionalDouble targetAccuracy,
+    OptionalDouble maxSeconds,
+    int evalEveryEpochs) {
 
   /** Use as many workers as Spark's default parallelism. */
   public static final int AUTO_WORKERS = 0;
@@ -45,6 +54,44 @@ public record TrainSettings(
     Objects.requireNonNull(repartition, "repartition");
     atLeast(Key.TRAIN_EPOCHS.key(), "epochs", epochs, 1);
     positive(Key.TRAIN_LEARNING_RATE.key(), "learning rate", learningRate);
+    Objects.requireNonNull(targetAccuracy, "targetAccuracy");
+    Objects.requireNonNull(maxSeconds, "maxSeconds");
+    if (targetAccuracy.isPresent()
+        && !(targetAccuracy.getAsDouble() > 0 && targetAccuracy.getAsDouble() <= 1)) {
+      throw new SettingsException(
+          Key.TRAIN_TARGET_ACCURACY.key(),
+          "target accuracy must be in (0, 1], found " + targetAccuracy.getAsDouble());
+    }
+    if (maxSeconds.isPresent()) {
+      positive(Key.TRAIN_MAX_SECONDS.key(), "time budget", maxSeconds.getAsDouble());
+    }
+    atLeast(Key.EVAL_EVERY_EPOCHS.key(), "evaluation interval", evalEveryEpochs, 1);
+  }
+
+  /** Settings as before with a fixed number of epochs, no target and no time budget. */
+  public static TrainSettings fixedEpochs(
+      int workers,
+      int batchSize,
+      int averagingFrequency,
+      int prefetch,
+      boolean saveUpdater,
+      Approach approach,
+      Repartitioning repartition,
+      int epochs,
+      double learningRate) {
+    return new TrainSettings(
+        workers,
+        batchSize,
+        averagingFrequency,
+        prefetch,
+        saveUpdater,
+        approach,
+        repartition,
+        epochs,
+        learningRate,
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        1);
   }
 
   /** The number of workers to train with, given Spark's default parallelism. */

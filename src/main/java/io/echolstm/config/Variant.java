@@ -4,14 +4,52 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** How a point frames its samples and what the network predicts. */
+/**
+ * How a point frames its samples and what the network predicts: the tutorial's default and the
+ * extensions it leaves to the reader.
+ */
 public enum Variant {
-  /** Each window is an independent sample; the label is the value {@code lag} steps back. */
-  STATELESS;
+  /** Each full window is an independent sample; the label is the value {@code lag} steps back. */
+  STATELESS(false),
+  /**
+   * One sample per sequence position, fed in order with the LSTM state carried from sample to
+   * sample within a sequence and reset between sequences; gradients are truncated at each sample
+   * (truncated BPTT with segment length = window). Window 1, lag 1 is the tutorial's beginner
+   * mistake.
+   */
+  STATEFUL(true),
+  /**
+   * Like stateless, but positions without full history are kept with their missing steps masked
+   * instead of dropped.
+   */
+  MASKED(false),
+  /** Each sample is the sequence so far, padded and masked to the sequence length. */
+  WHOLE_SEQUENCE(false),
+  /** Full windows; the network outputs, at every step, the value {@code lag} steps back. */
+  SEQ2SEQ(true);
+
+  private final boolean perStepOutput;
+
+  Variant(boolean perStepOutput) {
+    this.perStepOutput = perStepOutput;
+  }
+
+  /** True when the network emits a prediction at every time step (labels masked where unused). */
+  public boolean perStepOutput() {
+    return perStepOutput;
+  }
 
   /** The name used in configs and in the results table. */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * True when the label can be in the model's input: lag inside the window, or any lag for the
+   * whole-sequence variant. Points where it cannot are kept as controls that should stay at chance.
+   */
+  public boolean labelReachable(int lag, int window) {
+    return this == WHOLE_SEQUENCE || lag < window;
   }
 
   public static Variant parse(String key, String text) {

@@ -1,6 +1,9 @@
 package io.echolstm.eval;
 
+import io.echolstm.config.Variant;
 import io.echolstm.train.RowToDataSet;
+import io.echolstm.window.Frame;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,23 +15,24 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Scores framed held-out windows on the executors with a broadcast copy of the network. */
+/** Scores framed held-out samples on the executors with a broadcast copy of the network. */
 public final class DistributedEvaluator {
   private DistributedEvaluator() {}
 
-  /** Accuracy and loss of {@code network} over every row of {@code windows}. */
+  /** Metrics of {@code network} over every row of {@code frames}. */
   public static Metrics evaluate(
       JavaSparkContext jsc,
       MultiLayerNetwork network,
-      Dataset<Row> windows,
+      Variant variant,
+      Dataset<Row> frames,
       int values,
       int batchSize) {
     Broadcast<String> conf = jsc.broadcast(network.getLayerWiseConfigurations().toJson());
     Broadcast<INDArray> params = jsc.broadcast(network.params().dup());
     try {
-      return windows
+      return frames
           .toJavaRDD()
-          .mapPartitions(new ScorePartition(conf, params, values, batchSize))
+          .mapPartitions(new ScorePartition(conf, params, variant, values, batchSize))
           .fold(Metrics.EMPTY, Metrics::plus);
     } finally {
       conf.destroy();
@@ -36,28 +40,33 @@ public final class DistributedEvaluator {
     }
   }
 
-  /** The windows of one sequence, in position order, for an "expected vs predicted" line. */
-  public static Scorer.Window[] sample(Dataset<Row> windows, long sequenceId) {
-    List<Row> rows =
-        windows.where(windows.col("seq_id").equalTo(sequenceId)).orderBy("pos").collectAsList();
-    Scorer.Window[] out = new Scorer.Window[rows.size()];
-    for (int i = 0; i < out.length; i++) {
-      Row row = rows.get(i);
-      out[i] = new Scorer.Window(RowToDataSet.features(row), row.getInt(row.fieldIndex("label")));
+  /** The frames of one sequence, in position order, for an "expected vs predicted" line. */
+  public static List<Frame> sample(Dataset<Row> frames, long sequenceId) {
+    List<Frame> out = new ArrayList<>();
+    for (Row row :
+        frames.where(frames.col("seq_id").equalTo(sequenceId)).orderBy("pos").collectAsList()) {
+      out.add(RowToDataSet.frame(row));
     }
     return out;
   }
 
-  /** Rebuilds the network once per partition and scores the partition's windows. */
+  /** Rebuilds the network once per partition and scores the partition's frames. */
   static final class ScorePartition implements FlatMapFunction<Iterator<Row>, Metrics> {
     private final Broadcast<String> conf;
     private final Broadcast<INDArray> params;
+    private final Variant variant;
     private final int values;
     private final int batchSize;
 
-    ScorePartition(Broadcast<String> conf, Broadcast<INDArray> params, int values, int batchSize) {
+    ScorePartition(
+        Broadcast<String> conf,
+        Broadcast<INDArray> params,
+        Variant variant,
+        int values,
+        int batchSize) {
       this.conf = conf;
       this.params = params;
+      this.variant = variant;
       this.values = values;
       this.batchSize = batchSize;
     }
@@ -69,7 +78,7 @@ public final class DistributedEvaluator {
       }
       MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
       net.init(params.value(), true);
-      Iterator<Scorer.Window> windows =
+      Iterator<Frame> frames =
           new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -77,13 +86,11 @@ public final class DistributedEvaluator {
             }
 
             @Override
-            public Scorer.Window next() {
-              Row row = rows.next();
-              return new Scorer.Window(
-                  RowToDataSet.features(row), row.getInt(row.fieldIndex("label")));
+            public Frame next() {
+              return RowToDataSet.frame(rows.next());
             }
           };
-      return List.of(new Scorer(net, values, batchSize).score(windows)).iterator();
+      return List.of(new Scorer(net, variant, values, batchSize).score(frames)).iterator();
     }
   }
 }

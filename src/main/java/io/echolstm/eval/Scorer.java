@@ -1,64 +1,153 @@
 package io.echolstm.eval;
 
+import io.echolstm.config.Variant;
 import io.echolstm.train.OneHot;
+import io.echolstm.train.RowToDataSet;
+import io.echolstm.window.Frame;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Scores windows against a trained network in batches. No Spark. */
+/** Scores framed samples against a trained network in batches. No Spark. */
 public final class Scorer {
   /** Probabilities are floored here before the log, so one confident miss cannot give infinity. */
   static final double MIN_PROBABILITY = 1e-10;
 
   private final MultiLayerNetwork network;
+  private final Variant variant;
   private final int values;
   private final int batchSize;
 
-  public Scorer(MultiLayerNetwork network, int values, int batchSize) {
+  public Scorer(MultiLayerNetwork network, Variant variant, int values, int batchSize) {
     this.network = network;
+    this.variant = variant;
     this.values = values;
     this.batchSize = batchSize;
   }
 
-  /** One window and its label. */
-  public record Window(int[] features, int label) {}
-
-  /** Scores every window the iterator yields. */
-  public Metrics score(Iterator<Window> windows) {
+  /** Scores every frame the iterator yields. */
+  public Metrics score(Iterator<Frame> frames) {
     Metrics total = Metrics.EMPTY;
-    int[][] features = new int[batchSize][];
-    int[] labels = new int[batchSize];
-    int n = 0;
-    while (windows.hasNext()) {
-      Window w = windows.next();
-      features[n] = w.features();
-      labels[n] = w.label();
-      if (++n == batchSize) {
-        total = total.plus(scoreBatch(features, labels, n));
-        n = 0;
+    List<Frame> batch = new ArrayList<>(batchSize);
+    while (frames.hasNext()) {
+      batch.add(frames.next());
+      if (batch.size() == batchSize) {
+        total = total.plus(scoreBatch(batch));
+        batch.clear();
       }
     }
-    return n == 0 ? total : total.plus(scoreBatch(features, labels, n));
+    return batch.isEmpty() ? total : total.plus(scoreBatch(batch));
   }
 
-  /** The most probable value for each window. */
-  public int[] predict(int[][] features) {
-    return OneHot.decode(network.output(OneHot.windows(features, values), false));
+  /**
+   * Expected and predicted values for a few frames, as the tutorial prints them: the last labelled
+   * step of each frame, or every labelled step when there is a single frame (stateful).
+   */
+  public int[][] expectedAndPredicted(List<Frame> frames) {
+    List<Integer> expected = new ArrayList<>();
+    List<Integer> predicted = new ArrayList<>();
+    if (!frames.isEmpty()) {
+      int[][] best = predictions(frames);
+      for (int i = 0; i < frames.size(); i++) {
+        int[] labels = frames.get(i).labels();
+        for (int s = labels.length - 1; s >= 0; s--) {
+          if (labels[s] == Frame.MISSING) {
+            continue;
+          }
+          if (frames.size() == 1) {
+            expected.add(0, labels[s]);
+            predicted.add(0, best[i][s]);
+          } else {
+            expected.add(labels[s]);
+            predicted.add(best[i][s]);
+            break;
+          }
+        }
+      }
+    }
+    return new int[][] {
+      expected.stream().mapToInt(Integer::intValue).toArray(),
+      predicted.stream().mapToInt(Integer::intValue).toArray()
+    };
   }
 
-  private Metrics scoreBatch(int[][] features, int[] labels, int n) {
-    int[][] batch = new int[n][];
-    System.arraycopy(features, 0, batch, 0, n);
-    INDArray probabilities = network.output(OneHot.windows(batch, values), false);
-    int[] predicted = OneHot.decode(probabilities);
+  private INDArray output(OneHot.Batch b) {
+    return network.output(b.features(), false, b.featureMask(), b.labelMask());
+  }
+
+  /** Most probable value per frame and label step. */
+  private int[][] predictions(List<Frame> frames) {
+    OneHot.Batch b =
+        OneHot.batch(frames, values, variant.perStepOutput(), RowToDataSet.hasFeatureMask(variant));
+    INDArray out = output(b);
+    int[][] best = new int[frames.size()][];
+    for (int i = 0; i < frames.size(); i++) {
+      int steps = frames.get(i).labels().length;
+      best[i] = new int[steps];
+      for (int s = 0; s < steps; s++) {
+        INDArray dist = variant.perStepOutput() ? out.slice(i).getColumn(s) : out.getRow(i);
+        best[i][s] = dist.argMax().getInt(0);
+      }
+    }
+    return best;
+  }
+
+  private Metrics scoreBatch(List<Frame> frames) {
+    OneHot.Batch b =
+        OneHot.batch(frames, values, variant.perStepOutput(), RowToDataSet.hasFeatureMask(variant));
+    INDArray out = output(b);
+    INDArray argmax = out.argMax(1);
+    long labels = 0;
     long correct = 0;
     double loss = 0;
-    for (int i = 0; i < n; i++) {
-      if (predicted[i] == labels[i]) {
-        correct++;
+    long reachable = 0;
+    long reachableCorrect = 0;
+    long exactCandidates = 0;
+    long exactMatches = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      Frame f = frames.get(i);
+      boolean anyReachable = false;
+      boolean allReachableRight = true;
+      for (int s = 0; s < f.labels().length; s++) {
+        int label = f.labels()[s];
+        if (label == Frame.MISSING) {
+          continue;
+        }
+        double p;
+        int best;
+        if (variant.perStepOutput()) {
+          p = out.getDouble(i, label, s);
+          best = argmax.getInt(i, s);
+        } else {
+          p = out.getDouble(i, label);
+          best = argmax.getInt(i);
+        }
+        boolean right = best == label;
+        labels++;
+        correct += right ? 1 : 0;
+        loss -= Math.log(Math.max(p, MIN_PROBABILITY));
+        if (f.reachable()[s]) {
+          anyReachable = true;
+          reachable++;
+          reachableCorrect += right ? 1 : 0;
+          allReachableRight &= right;
+        }
       }
-      loss -= Math.log(Math.max(probabilities.getDouble(i, labels[i]), MIN_PROBABILITY));
+      if (anyReachable) {
+        exactCandidates++;
+        exactMatches += allReachableRight ? 1 : 0;
+      }
     }
-    return new Metrics(n, correct, loss);
+    return new Metrics(
+        frames.size(),
+        labels,
+        correct,
+        loss,
+        reachable,
+        reachableCorrect,
+        exactCandidates,
+        exactMatches);
   }
 }

@@ -1,10 +1,13 @@
 package io.echolstm.model;
 
+import io.echolstm.config.Variant;
+import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -13,45 +16,71 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * The tutorial's network: one LSTM layer over one-hot inputs ({@code [batch, values, window]}), its
- * last time step fed to a softmax layer of the same width; cross-entropy loss, Adam.
+ * The tutorial's network: one LSTM layer over one-hot inputs ({@code [batch, values, steps]}) and a
+ * softmax output of the same width; cross-entropy loss, Adam. Last-step variants feed the LSTM's
+ * last (unmasked) step to the output layer; per-step variants emit a distribution at every step.
+ * The stateful variant trains with truncated BPTT, one segment per sample.
  */
 public final class NetworkFactory {
   private NetworkFactory() {}
 
   /**
+   * @param variant decides the output shape and the backprop type
    * @param values one-hot width of inputs and outputs
    * @param hidden LSTM units
    * @param learningRate Adam learning rate
    * @param seed weight initialisation seed
+   * @param window steps per sample (the truncated-BPTT segment of the stateful variant)
    */
-  public static MultiLayerConfiguration stateless(
-      int values, int hidden, double learningRate, long seed) {
-    if (values < 2 || hidden < 1 || !(learningRate > 0)) {
+  public static MultiLayerConfiguration build(
+      Variant variant, int values, int hidden, double learningRate, long seed, int window) {
+    if (values < 2 || hidden < 1 || window < 1 || !(learningRate > 0)) {
       throw new IllegalArgumentException(
-          "values >= 2, hidden >= 1 and learningRate > 0 required, found "
+          "values >= 2, hidden >= 1, window >= 1 and learningRate > 0 required, found "
               + values
               + ", "
               + hidden
               + ", "
+              + window
+              + ", "
               + learningRate);
     }
-    return new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .dataType(DataType.FLOAT)
-        .updater(new Adam(learningRate))
-        .weightInit(WeightInit.XAVIER)
-        .list()
-        .layer(
-            new LastTimeStep(
-                new LSTM.Builder().nIn(values).nOut(hidden).activation(Activation.TANH).build()))
-        .layer(
-            new OutputLayer.Builder(LossFunction.MCXENT)
-                .nIn(hidden)
-                .nOut(values)
-                .activation(Activation.SOFTMAX)
-                .build())
-        .setInputType(InputType.recurrent(values))
-        .build();
+    LSTM lstm = new LSTM.Builder().nIn(values).nOut(hidden).activation(Activation.TANH).build();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(learningRate))
+            .weightInit(WeightInit.XAVIER)
+            .list();
+    if (variant.perStepOutput()) {
+      list.layer(lstm)
+          .layer(
+              new RnnOutputLayer.Builder(LossFunction.MCXENT)
+                  .nIn(hidden)
+                  .nOut(values)
+                  .activation(Activation.SOFTMAX)
+                  .build());
+    } else {
+      list.layer(new LastTimeStep(lstm))
+          .layer(
+              new OutputLayer.Builder(LossFunction.MCXENT)
+                  .nIn(hidden)
+                  .nOut(values)
+                  .activation(Activation.SOFTMAX)
+                  .build());
+    }
+    if (variant == Variant.STATEFUL) {
+      list.backpropType(BackpropType.TruncatedBPTT)
+          .tBPTTForwardLength(window)
+          .tBPTTBackwardLength(window);
+    }
+    return list.setInputType(InputType.recurrent(values)).build();
+  }
+
+  /** The stateless (tutorial) network. */
+  public static MultiLayerConfiguration stateless(
+      int values, int hidden, double learningRate, long seed) {
+    return build(Variant.STATELESS, values, hidden, learningRate, seed, 1);
   }
 }

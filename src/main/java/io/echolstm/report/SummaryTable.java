@@ -38,9 +38,13 @@ public final class SummaryTable {
             String.valueOf((Integer) r.getAs("window")),
             String.valueOf((Integer) r.getAs("hidden")),
             fixed(r.getAs("accuracy"), 4),
+            fixed(r.getAs("reachable_accuracy"), 4),
             fixed(r.getAs("chance_accuracy"), 4),
             fixed(r.getAs("loss"), 4),
-            String.valueOf((Long) r.getAs("eval_windows")),
+            String.valueOf((Integer) r.getAs("epochs")),
+            r.getAs("windows_to_target") == null
+                ? "-"
+                : String.valueOf((Long) r.getAs("windows_to_target")),
             String.valueOf((Long) r.getAs("train_windows")),
             fixed(r.getAs("train_seconds"), 1),
             fixed(r.getAs("windows_per_second"), 0),

@@ -5,7 +5,7 @@ import io.echolstm.config.Key;
 import io.echolstm.config.SettingsException;
 import io.echolstm.config.TrainSettings;
 import io.echolstm.config.Variant;
-import io.echolstm.window.LagWindows;
+import io.echolstm.window.Framing;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,16 +45,16 @@ public record SweepPoint(
   }
 
   /**
-   * True when the label cannot be in the input (lag >= window): the point is kept as a control that
-   * should stay at chance.
+   * True when the label cannot be in the model's input (e.g. lag >= window): the point is kept as a
+   * control that should stay at chance.
    */
   public boolean control() {
-    return lag >= window;
+    return !variant.labelReachable(lag, window);
   }
 
-  /** Windows framed from each sequence. */
+  /** Samples (windows) framed from each sequence. */
   public int windowsPerSequence() {
-    return LagWindows.samplesPerSequence(data.sequenceLength(), window, lag);
+    return Framing.samplesPerSequence(variant, data.sequenceLength(), window, lag);
   }
 
   /** Every setting, in a fixed order: equal keys mean the same training. */
@@ -81,7 +81,14 @@ public record SweepPoint(
         "repartition=" + train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
         "epochs=" + train.epochs(),
         "learning_rate=" + train.learningRate(),
+        "target_accuracy=" + optional(train.targetAccuracy()),
+        "max_seconds=" + optional(train.maxSeconds()),
+        "eval_every_epochs=" + train.evalEveryEpochs(),
         "eval_batch_size=" + evalBatchSize);
+  }
+
+  private static String optional(java.util.OptionalDouble value) {
+    return value.isPresent() ? String.valueOf(value.getAsDouble()) : "none";
   }
 
   /** A short, path-safe id derived from {@link #key()}. */

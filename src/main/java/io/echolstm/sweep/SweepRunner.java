@@ -1,11 +1,13 @@
 package io.echolstm.sweep;
 
+import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
 import io.echolstm.eval.DistributedEvaluator;
 import io.echolstm.eval.Metrics;
 import io.echolstm.eval.Scorer;
 import io.echolstm.model.NetworkFactory;
+import io.echolstm.results.HistoryEntry;
 import io.echolstm.results.ResultRow;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.train.DistributedTrainer;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -88,114 +91,180 @@ public final class SweepRunner {
     return new Summary(trained, skipped, List.copyOf(ids));
   }
 
+  private Dataset<Row> frames(SweepPoint point, long stream, int sequences) {
+    var data = point.data();
+    return WindowFrames.frame(
+        SequenceFrames.generate(
+            spark,
+            point.seed(),
+            stream,
+            sequences,
+            data.partitions(),
+            data.values(),
+            data.sequenceLength()),
+        point.variant(),
+        point.window(),
+        point.lag(),
+        data.sequenceLength(),
+        data.partitions());
+  }
+
   private ResultRow runPoint(SweepPoint point, Provenance provenance) {
     Instant started = Instant.now();
     var data = point.data();
     var train = point.train();
+    Variant variant = point.variant();
 
-    Dataset<Row> trainWindows =
-        WindowFrames.frame(
-            SequenceFrames.generate(
-                spark,
-                point.seed(),
-                Seeds.TRAIN_STREAM,
-                data.trainSequences(),
-                data.partitions(),
-                data.values(),
-                data.sequenceLength()),
-            point.window(),
-            point.lag(),
-            data.partitions());
     long trainWindowCount = (long) data.trainSequences() * point.windowsPerSequence();
-    JavaRDD<DataSet> trainingData = trainWindows.toJavaRDD().map(new RowToDataSet(data.values()));
+    JavaRDD<DataSet> trainingData =
+        frames(point, Seeds.TRAIN_STREAM, data.trainSequences())
+            .toJavaRDD()
+            .map(new RowToDataSet(data.values(), variant));
+    Dataset<Row> evalFrames = frames(point, Seeds.EVAL_STREAM, data.evalSequences());
     MultiLayerConfiguration conf =
-        NetworkFactory.stateless(data.values(), point.hidden(), train.learningRate(), point.seed());
+        NetworkFactory.build(
+            variant,
+            data.values(),
+            point.hidden(),
+            train.learningRate(),
+            point.seed(),
+            point.window());
     LOG.info(
-        "training on {} windows x {} epochs ({} sequences in {} partitions)",
+        "training on {} windows x up to {} epochs ({} sequences in {} partitions){}",
         trainWindowCount,
         train.epochs(),
         data.trainSequences(),
-        data.partitions());
-    DistributedTrainer.Outcome outcome =
-        DistributedTrainer.train(jsc, conf, train, point.seed(), trainingData, trainWindowCount);
-
-    Dataset<Row> evalWindows =
-        WindowFrames.frame(
-            SequenceFrames.generate(
-                spark,
-                point.seed(),
-                Seeds.EVAL_STREAM,
-                data.evalSequences(),
-                data.partitions(),
-                data.values(),
-                data.sequenceLength()),
-            point.window(),
-            point.lag(),
-            data.partitions());
-    LOG.info("evaluating on {} held-out sequences", data.evalSequences());
-    Metrics metrics =
-        DistributedEvaluator.evaluate(
-            jsc, outcome.network(), evalWindows, data.values(), point.evalBatchSize());
-
-    Scorer.Window[] sample = DistributedEvaluator.sample(evalWindows, 0);
-    int[][] sampleFeatures = new int[sample.length][];
-    int[] expected = new int[sample.length];
-    for (int i = 0; i < sample.length; i++) {
-      sampleFeatures[i] = sample[i].features();
-      expected[i] = sample[i].label();
-    }
-    int[] predicted =
-        sample.length == 0
-            ? new int[0]
-            : new Scorer(outcome.network(), data.values(), point.evalBatchSize())
-                .predict(sampleFeatures);
-    LOG.info("held-out sequence 0, expected:  {}", Arrays.toString(expected));
-    LOG.info("held-out sequence 0, predicted: {}", Arrays.toString(predicted));
-
-    double windowsPerSecond = trainWindowCount * train.epochs() / Math.max(outcome.seconds(), 1e-9);
-    return new ResultRow(
-        runId,
-        point.id(),
-        point.key(),
-        point.experiment(),
-        point.variant().id(),
-        point.control(),
-        point.lag(),
-        point.window(),
-        point.hidden(),
-        point.seed(),
-        metrics.accuracy(),
-        metrics.meanLoss(),
-        data.chanceAccuracy(),
-        metrics.windows(),
-        trainWindowCount,
-        train.epochs(),
-        outcome.seconds(),
-        windowsPerSecond,
-        outcome.score(),
-        Arrays.toString(expected),
-        Arrays.toString(predicted),
-        data.values(),
-        data.sequenceLength(),
-        data.trainSequences(),
-        data.evalSequences(),
         data.partitions(),
-        outcome.workers(),
-        train.batchSize(),
-        train.averagingFrequency(),
-        train.prefetch(),
-        train.saveUpdater(),
-        train.approach().name().toLowerCase(java.util.Locale.ROOT),
-        train.repartition().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-        train.learningRate(),
-        point.evalBatchSize(),
-        provenance.master(),
-        provenance.sparkVersion(),
-        provenance.dl4jVersion(),
-        provenance.javaVersion(),
-        provenance.osName(),
-        provenance.osArch(),
-        started,
-        Instant.now());
+        train.targetAccuracy().isPresent()
+            ? ", until accuracy " + train.targetAccuracy().getAsDouble()
+            : "");
+
+    List<HistoryEntry> history = new ArrayList<>();
+    Metrics metrics = null;
+    Long windowsToTarget = null;
+    Double secondsToTarget = null;
+    int epochs = 0;
+    try (DistributedTrainer trainer = new DistributedTrainer(jsc, conf, train, point.seed())) {
+      while (epochs < train.epochs()) {
+        trainer.fitEpoch(trainingData);
+        epochs++;
+        boolean outOfTime =
+            train.maxSeconds().isPresent() && trainer.seconds() >= train.maxSeconds().getAsDouble();
+        boolean last = epochs == train.epochs() || outOfTime;
+        LOG.info(
+            "epoch {}/{}: score {} after {} s ({} windows/s, {} workers)",
+            epochs,
+            train.epochs(),
+            String.format("%.4f", trainer.score()),
+            String.format("%.1f", trainer.seconds()),
+            String.format("%.0f", trainWindowCount * epochs / Math.max(trainer.seconds(), 1e-9)),
+            trainer.workers());
+        if (epochs % train.evalEveryEpochs() != 0 && !last) {
+          continue;
+        }
+        metrics =
+            DistributedEvaluator.evaluate(
+                jsc, trainer.network(), variant, evalFrames, data.values(), point.evalBatchSize());
+        double headline = headline(metrics);
+        history.add(
+            new HistoryEntry(
+                epochs,
+                trainWindowCount * epochs,
+                trainer.seconds(),
+                metrics.accuracy(),
+                nullIfNaN(metrics.reachableAccuracy()),
+                metrics.meanLoss()));
+        LOG.info(
+            "epoch {}: held-out accuracy {} (reachable {}), loss {}",
+            epochs,
+            String.format("%.4f", metrics.accuracy()),
+            String.format("%.4f", metrics.reachableAccuracy()),
+            String.format("%.4f", metrics.meanLoss()));
+        if (train.targetAccuracy().isPresent()
+            && headline >= train.targetAccuracy().getAsDouble()) {
+          windowsToTarget = trainWindowCount * epochs;
+          secondsToTarget = trainer.seconds();
+          LOG.info("target accuracy reached after {} windows", windowsToTarget);
+          break;
+        }
+        if (outOfTime) {
+          LOG.info("time budget of {} s used up", train.maxSeconds().getAsDouble());
+          break;
+        }
+      }
+      double seconds = trainer.seconds();
+
+      int[][] sample =
+          new Scorer(trainer.network(), variant, data.values(), point.evalBatchSize())
+              .expectedAndPredicted(DistributedEvaluator.sample(evalFrames, 0));
+      LOG.info("held-out sequence 0, expected:  {}", Arrays.toString(sample[0]));
+      LOG.info("held-out sequence 0, predicted: {}", Arrays.toString(sample[1]));
+
+      double windowsPerSecond = trainWindowCount * epochs / Math.max(seconds, 1e-9);
+      return new ResultRow(
+          runId,
+          point.id(),
+          point.key(),
+          point.experiment(),
+          variant.id(),
+          point.control(),
+          point.lag(),
+          point.window(),
+          point.hidden(),
+          point.seed(),
+          metrics.accuracy(),
+          nullIfNaN(metrics.reachableAccuracy()),
+          variant.perStepOutput() ? nullIfNaN(metrics.exactMatchAccuracy()) : null,
+          metrics.meanLoss(),
+          data.chanceAccuracy(),
+          // A stateful frame is a whole sequence; its windows are its labelled steps.
+          variant == Variant.STATEFUL ? metrics.labels() : metrics.samples(),
+          metrics.labels(),
+          trainWindowCount,
+          epochs,
+          train.targetAccuracy().isPresent() ? train.targetAccuracy().getAsDouble() : null,
+          windowsToTarget,
+          secondsToTarget,
+          history,
+          seconds,
+          windowsPerSecond,
+          trainer.score(),
+          Arrays.toString(sample[0]),
+          Arrays.toString(sample[1]),
+          data.values(),
+          data.sequenceLength(),
+          data.trainSequences(),
+          data.evalSequences(),
+          data.partitions(),
+          trainer.workers(),
+          train.batchSize(),
+          train.averagingFrequency(),
+          train.prefetch(),
+          train.saveUpdater(),
+          train.approach().name().toLowerCase(Locale.ROOT),
+          train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          train.learningRate(),
+          train.epochs(),
+          train.maxSeconds().isPresent() ? train.maxSeconds().getAsDouble() : null,
+          train.evalEveryEpochs(),
+          point.evalBatchSize(),
+          provenance.master(),
+          provenance.sparkVersion(),
+          provenance.dl4jVersion(),
+          provenance.javaVersion(),
+          provenance.osName(),
+          provenance.osArch(),
+          started,
+          Instant.now());
+    }
+  }
+
+  /** The accuracy a target is judged on: over reachable labels when the variant has any. */
+  static double headline(Metrics m) {
+    return Double.isNaN(m.reachableAccuracy()) ? m.accuracy() : m.reachableAccuracy();
+  }
+
+  private static Double nullIfNaN(double value) {
+    return Double.isNaN(value) ? null : value;
   }
 }

@@ -1,11 +1,21 @@
 package io.echolstm.window;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_repeat;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 
+import io.echolstm.config.Variant;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -16,13 +26,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@link LagWindows} in Spark SQL: {@code lag(value, k) OVER (PARTITION BY seq_id ORDER BY pos)}
- * for each step of the window and for the label, then the rows without full history dropped.
+ * {@link Framing} in Spark SQL: {@code lag(value, k) OVER (PARTITION BY seq_id ORDER BY pos)} for
+ * each step of the window and for the labels (the tutorial's pandas {@code shift}/{@code concat}),
+ * a running {@code collect_list} for whole sequences, and a per-sequence aggregate for the stateful
+ * variant. Masked steps and labels are {@value Frame#MISSING}.
  */
 public final class WindowFrames {
   /**
-   * One row per sample: {@code (seq_id, pos, features[W] oldest first, label)}. Field names and
-   * types are fixed; nullability is whatever Spark infers (no value is ever null after framing).
+   * One row per sample. Field names and types are fixed; nullability is whatever Spark infers (no
+   * value is null after framing).
    */
   public static final StructType SCHEMA =
       DataTypes.createStructType(
@@ -31,37 +43,116 @@ public final class WindowFrames {
               DataTypes.createStructField("pos", IntegerType, false),
               DataTypes.createStructField(
                   "features", DataTypes.createArrayType(IntegerType, true), false),
-              DataTypes.createStructField("label", IntegerType, true)));
+              DataTypes.createStructField(
+                  "labels", DataTypes.createArrayType(IntegerType, true), false),
+              DataTypes.createStructField(
+                  "reachable", DataTypes.createArrayType(BooleanType, true), false)));
 
   private WindowFrames() {}
 
   /**
    * Frames a {@code (seq_id, pos, value)} DataFrame. Sequences are co-located by {@code seq_id}
-   * into {@code partitions} partitions first, so the window needs no further shuffle and each
-   * partition's output is ordered by {@code (seq_id, pos)}, the same on every run.
+   * into {@code partitions} partitions first, so the window functions need no further shuffle and
+   * each partition's output is ordered by {@code (seq_id, pos)}, the same on every run.
    */
   public static Dataset<Row> frame(
-      Dataset<Row> sequences, int window, int lagSteps, int partitions) {
+      Dataset<Row> sequences,
+      Variant variant,
+      int window,
+      int lagSteps,
+      int sequenceLength,
+      int partitions) {
     WindowSpec bySequence = Window.partitionBy("seq_id").orderBy("pos");
-    Column[] steps = new Column[window];
-    for (int k = 0; k < window; k++) {
-      steps[k] = shifted(window - 1 - k, bySequence);
-    }
-    return sequences
-        .repartition(partitions, col("seq_id"))
-        .select(
-            col("seq_id"),
-            col("pos"),
-            array(steps).as("features"),
-            shifted(lagSteps, bySequence).as("label"))
-        .where(col("pos").geq(LagWindows.firstViablePosition(window, lagSteps)))
-        // Window output is already in this order; without any lag() (window 1, lag 0) the
-        // shuffle alone would leave the order to chance, and training order matters.
+    Dataset<Row> colocated = sequences.repartition(partitions, col("seq_id"));
+    int first = Framing.firstPosition(variant, window, lagSteps);
+    boolean inWindow = lagSteps < window;
+    Dataset<Row> framed =
+        switch (variant) {
+          case STATELESS, MASKED ->
+              colocated.select(
+                  col("seq_id"),
+                  col("pos"),
+                  array(steps(window, 0, bySequence)).as("features"),
+                  array(shifted(lagSteps, bySequence)).as("labels"),
+                  array(lit(inWindow)).as("reachable"));
+          case WHOLE_SEQUENCE ->
+              colocated.select(
+                  col("seq_id"),
+                  col("pos"),
+                  concat(
+                          collect_list(col("value"))
+                              .over(
+                                  bySequence.rowsBetween(
+                                      Window.unboundedPreceding(), Window.currentRow())),
+                          array_repeat(
+                              lit(Frame.MISSING), lit(sequenceLength - 1).minus(col("pos"))))
+                      .as("features"),
+                  array(shifted(lagSteps, bySequence)).as("labels"),
+                  array(lit(true)).as("reachable"));
+          case SEQ2SEQ -> {
+            Column[] reachable = new Column[window];
+            for (int k = 0; k < window; k++) {
+              reachable[k] = lit(k >= lagSteps);
+            }
+            yield colocated.select(
+                col("seq_id"),
+                col("pos"),
+                array(steps(window, 0, bySequence)).as("features"),
+                array(steps(window, lagSteps, bySequence)).as("labels"),
+                array(reachable).as("reachable"));
+          }
+          case STATEFUL ->
+              colocated
+                  .select(
+                      col("seq_id"),
+                      col("pos"),
+                      array(steps(window, 0, bySequence)).as("features"),
+                      shifted(lagSteps, bySequence).as("label"))
+                  .where(col("pos").geq(first))
+                  .groupBy("seq_id")
+                  .agg(
+                      sort_array(collect_list(struct(col("pos"), col("features"), col("label"))))
+                          .as("samples"))
+                  .select(
+                      col("seq_id"),
+                      lit(sequenceLength - 1).as("pos"),
+                      expr("flatten(transform(samples, s -> s.features))").as("features"),
+                      expr("flatten(transform(samples, s -> concat(array_repeat("
+                              + Frame.MISSING
+                              + ", "
+                              + (window - 1)
+                              + "), array(s.label))))")
+                          .as("labels"),
+                      expr("flatten(transform(samples, s -> concat(array_repeat(false, "
+                              + (window - 1)
+                              + "), array("
+                              + inWindow
+                              + "))))")
+                          .as("reachable"));
+        };
+    return framed
+        .where(col("pos").geq(first))
+        // Window output is already in this order; without any lag() (window 1, lag 0) or after
+        // the stateful aggregate the order would be left to chance, and training order matters.
         .sortWithinPartitions("seq_id", "pos");
   }
 
-  /** The pandas {@code shift(k)}: the value {@code k} positions earlier in the same sequence. */
+  /** The window's steps, oldest first, each shifted a further {@code extraLag} back. */
+  private static Column[] steps(int window, int extraLag, WindowSpec bySequence) {
+    Column[] steps = new Column[window];
+    for (int k = 0; k < window; k++) {
+      steps[k] = shifted(window - 1 - k + extraLag, bySequence);
+    }
+    return steps;
+  }
+
+  /**
+   * The pandas {@code shift(k)}: the value {@code k} positions earlier in the same sequence, or
+   * {@value Frame#MISSING} before the sequence starts.
+   */
   private static Column shifted(int k, WindowSpec bySequence) {
-    return k == 0 ? col("value") : lag(col("value"), k).over(bySequence);
+    return k == 0
+        ? col("value")
+        : coalesce(lag(col("value"), k).over(bySequence), lit(Frame.MISSING));
   }
 }

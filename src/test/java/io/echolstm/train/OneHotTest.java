@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.echolstm.window.Frame;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 class OneHotTest {
 
@@ -48,6 +51,29 @@ class OneHotTest {
   @Test
   void valuesOutsideTheRangeAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> OneHot.labels(new int[] {10}, 10));
-    assertThrows(IllegalArgumentException.class, () -> OneHot.windows(new int[][] {{-1}}, 10));
+    assertThrows(IllegalArgumentException.class, () -> OneHot.windows(new int[][] {{-2}}, 10));
+  }
+
+  @Test
+  void maskedStepsAreEmptyAndMaskedOut() {
+    Frame f = new Frame(0, 2, new int[] {-1, 4, 5}, new int[] {4}, new boolean[] {true});
+    OneHot.Batch b = OneHot.batch(List.of(f), 6, false, true);
+    assertEquals(0.0, b.features().slice(0).getColumn(0).sumNumber().doubleValue());
+    assertEquals(2.0, b.features().sumNumber().doubleValue());
+    assertEquals(Nd4j.createFromArray(new float[][] {{0, 1, 1}}), b.featureMask());
+    assertArrayEquals(new long[] {1, 6}, b.labels().shape());
+  }
+
+  @Test
+  void perStepLabelsCarryALabelMask() {
+    Frame f =
+        new Frame(
+            0, 2, new int[] {1, 2, 3}, new int[] {-1, 1, 2}, new boolean[] {false, true, true});
+    OneHot.Batch b = OneHot.batch(List.of(f), 4, true, false);
+    assertArrayEquals(new long[] {1, 4, 3}, b.labels().shape());
+    assertEquals(Nd4j.createFromArray(new float[][] {{0, 1, 1}}), b.labelMask());
+    assertEquals(1.0, b.labels().getDouble(0, 2, 2));
+    assertEquals(0.0, b.labels().sumNumber().doubleValue() - 2.0);
+    assertEquals(null, b.featureMask());
   }
 }

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.echolstm.config.Approach;
 import io.echolstm.config.Repartitioning;
 import io.echolstm.config.TrainSettings;
+import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceGenerator;
 import io.echolstm.model.NetworkFactory;
 import io.echolstm.testing.SparkTestSession;
-import io.echolstm.window.LagWindows;
+import io.echolstm.window.Frame;
+import io.echolstm.window.Framing;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -56,8 +58,8 @@ class ParameterAveragingOracleTest {
   private static List<List<DataSet>> minibatches() {
     List<DataSet> examples = new ArrayList<>();
     for (int[] s : SequenceGenerator.partition(SEED, Seeds.TRAIN_STREAM, 0, 10, VALUES, 10)) {
-      for (LagWindows.Sample sample : LagWindows.frame(s, WINDOW, LAG)) {
-        examples.add(OneHot.example(sample.features(), sample.label(), VALUES));
+      for (Frame frame : Framing.frame(Variant.STATELESS, 0, s, WINDOW, LAG)) {
+        examples.add(OneHot.example(frame.features(), frame.labels()[0], VALUES));
       }
     }
     List<List<DataSet>> out = new ArrayList<>();
@@ -72,7 +74,7 @@ class ParameterAveragingOracleTest {
   void oneWorkerAveragingEveryStepEqualsLocalFit(Approach approach) {
     MultiLayerConfiguration conf = NetworkFactory.stateless(VALUES, 6, 0.05, SEED);
     TrainSettings settings =
-        new TrainSettings(1, BATCH, 1, 0, true, approach, Repartitioning.NEVER, 1, 0.05);
+        TrainSettings.fixedEpochs(1, BATCH, 1, 0, true, approach, Repartitioning.NEVER, 1, 0.05);
     SparkDl4jMultiLayer sparkNet =
         new SparkDl4jMultiLayer(jsc, conf, TrainingMasters.parameterAveraging(settings, 1, SEED));
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());

@@ -2,12 +2,12 @@ package io.echolstm.window;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
 import io.echolstm.data.SequenceGenerator;
 import io.echolstm.testing.SparkTestSession;
 import io.echolstm.train.RowToDataSet;
-import io.echolstm.window.LagWindows.Sample;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,29 +75,30 @@ class WindowFramesSparkTest {
     assertEquals(PARTITIONS, sequences().rdd().getNumPartitions());
   }
 
-  @ParameterizedTest(name = "window {0}, lag {1}")
-  @CsvSource({"1,0", "1,1", "5,0", "5,1", "5,4", "5,5", "3,7", "9,8"})
-  void dataFrameWindowsEqualTheReference(int window, int lag) {
-    Dataset<Row> framed = WindowFrames.frame(sequences(), window, lag, PARTITIONS);
-    List<String> expected = new ArrayList<>();
-    reference()
-        .forEach(
-            (id, s) -> {
-              for (Sample sample : LagWindows.frame(s, window, lag)) {
-                expected.add(id + " " + sample);
-              }
-            });
-    List<String> actual = new ArrayList<>();
+  @ParameterizedTest(name = "{0} window {1}, lag {2}")
+  @CsvSource({
+    "STATELESS,1,0", "STATELESS,1,1", "STATELESS,5,0", "STATELESS,5,4", "STATELESS,5,5",
+    "STATELESS,3,7", "STATELESS,9,8", "MASKED,1,0", "MASKED,5,2", "MASKED,3,6",
+    "WHOLE_SEQUENCE,1,0", "WHOLE_SEQUENCE,1,7", "SEQ2SEQ,1,0", "SEQ2SEQ,4,2", "SEQ2SEQ,3,5",
+    "STATEFUL,1,1", "STATEFUL,3,1", "STATEFUL,2,4"
+  })
+  void dataFrameFramesEqualTheReference(Variant variant, int window, int lag) {
+    Dataset<Row> framed = WindowFrames.frame(sequences(), variant, window, lag, LENGTH, PARTITIONS);
+    List<Frame> expected = new ArrayList<>();
+    reference().forEach((id, s) -> expected.addAll(Framing.frame(variant, id, s, window, lag)));
+    List<Frame> actual = new ArrayList<>();
     for (Row r : framed.orderBy("seq_id", "pos").collectAsList()) {
-      Sample sample = new Sample(r.getInt(1), RowToDataSet.features(r), r.getInt(3));
-      actual.add(r.getLong(0) + " " + sample);
+      actual.add(RowToDataSet.frame(r));
     }
     assertEquals(expected, actual);
   }
 
   @Test
   void schemaMatchesTheDeclaredOne() {
-    StructField[] fields = WindowFrames.frame(sequences(), 3, 1, PARTITIONS).schema().fields();
+    StructField[] fields =
+        WindowFrames.frame(sequences(), Variant.STATELESS, 3, 1, LENGTH, PARTITIONS)
+            .schema()
+            .fields();
     StructField[] declared = WindowFrames.SCHEMA.fields();
     assertEquals(declared.length, fields.length);
     for (int i = 0; i < fields.length; i++) {
@@ -109,9 +110,15 @@ class WindowFramesSparkTest {
   @Test
   void partitionContentsAndOrderAreRepeatable() {
     List<List<Row>> first =
-        WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
+        WindowFrames.frame(sequences(), Variant.STATEFUL, 1, 0, LENGTH, PARTITIONS)
+            .toJavaRDD()
+            .glom()
+            .collect();
     List<List<Row>> second =
-        WindowFrames.frame(sequences(), 1, 0, PARTITIONS).toJavaRDD().glom().collect();
+        WindowFrames.frame(sequences(), Variant.STATEFUL, 1, 0, LENGTH, PARTITIONS)
+            .toJavaRDD()
+            .glom()
+            .collect();
     assertEquals(PARTITIONS, first.size());
     assertEquals(first, second);
   }

@@ -1,0 +1,100 @@
+package io.echolstm.window;
+
+import static io.echolstm.window.Frame.MISSING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.echolstm.config.Variant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FramingTest {
+  private static final int[] SEQ = {10, 11, 12, 13, 14, 15};
+  private static final boolean T = true;
+  private static final boolean F = false;
+
+  private static Frame frame(int pos, int[] features, int[] labels, boolean[] reachable) {
+    return new Frame(7, pos, features, labels, reachable);
+  }
+
+  private static Frame single(int pos, int[] features, int label, boolean reachable) {
+    return frame(pos, features, new int[] {label}, new boolean[] {reachable});
+  }
+
+  @Test
+  void statelessEchoCurrentIsEveryValueAsItsOwnLabel() {
+    List<Frame> f = Framing.frame(Variant.STATELESS, 7, SEQ, 1, 0);
+    assertEquals(6, f.size());
+    assertEquals(single(0, new int[] {10}, 10, T), f.get(0));
+    assertEquals(single(5, new int[] {15}, 15, T), f.get(5));
+  }
+
+  @Test
+  void statelessWindowThreeLagTwoIsPandasShiftConcatWithNaNRowsDropped() {
+    assertEquals(
+        List.of(
+            single(2, new int[] {10, 11, 12}, 10, T),
+            single(3, new int[] {11, 12, 13}, 11, T),
+            single(4, new int[] {12, 13, 14}, 12, T),
+            single(5, new int[] {13, 14, 15}, 13, T)),
+        Framing.frame(Variant.STATELESS, 7, SEQ, 3, 2));
+  }
+
+  @Test
+  void statelessLagBeyondWindowIsUnreachable() {
+    assertEquals(
+        List.of(single(4, new int[] {13, 14}, 10, F), single(5, new int[] {14, 15}, 11, F)),
+        Framing.frame(Variant.STATELESS, 7, SEQ, 2, 4));
+    assertEquals(2, Framing.samplesPerSequence(Variant.STATELESS, SEQ.length, 2, 4));
+  }
+
+  @Test
+  void maskedKeepsShortHistoryWithMissingSteps() {
+    List<Frame> f = Framing.frame(Variant.MASKED, 7, SEQ, 3, 1);
+    assertEquals(5, f.size());
+    assertEquals(single(1, new int[] {MISSING, 10, 11}, 10, T), f.get(0));
+    assertEquals(single(2, new int[] {10, 11, 12}, 11, T), f.get(1));
+  }
+
+  @Test
+  void wholeSequenceIsTheSequenceSoFarPadded() {
+    List<Frame> f = Framing.frame(Variant.WHOLE_SEQUENCE, 7, SEQ, 1, 4);
+    assertEquals(2, f.size());
+    assertEquals(single(4, new int[] {10, 11, 12, 13, 14, MISSING}, 10, T), f.get(0));
+    assertEquals(single(5, new int[] {10, 11, 12, 13, 14, 15}, 11, T), f.get(1));
+  }
+
+  @Test
+  void seq2seqLabelsEveryStepWithTheLaggedValue() {
+    List<Frame> f = Framing.frame(Variant.SEQ2SEQ, 7, SEQ, 3, 1);
+    assertEquals(4, f.size());
+    assertEquals(
+        frame(2, new int[] {10, 11, 12}, new int[] {MISSING, 10, 11}, new boolean[] {F, T, T}),
+        f.get(0));
+    assertEquals(
+        frame(3, new int[] {11, 12, 13}, new int[] {10, 11, 12}, new boolean[] {F, T, T}),
+        f.get(1));
+  }
+
+  @Test
+  void statefulConcatenatesTheWindowsOfASequence() {
+    List<Frame> f = Framing.frame(Variant.STATEFUL, 7, SEQ, 1, 1);
+    assertEquals(
+        List.of(
+            frame(
+                5,
+                SEQ.clone(),
+                new int[] {MISSING, 10, 11, 12, 13, 14},
+                new boolean[] {F, F, F, F, F, F})),
+        f);
+    List<Frame> w2 = Framing.frame(Variant.STATEFUL, 7, new int[] {1, 2, 3}, 2, 0);
+    assertEquals(
+        List.of(
+            frame(
+                2,
+                new int[] {1, 2, 2, 3},
+                new int[] {MISSING, 2, MISSING, 3},
+                new boolean[] {F, T, F, T})),
+        w2);
+    assertEquals(2, Framing.samplesPerSequence(Variant.STATEFUL, 3, 2, 0));
+  }
+}
