@@ -1,0 +1,77 @@
+package io.echolstm.results;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Parquet results table under one directory. Each point is written as its own {@code
+ * run_id=R/point_id=P} partition with Spark's dynamic partition overwrite, so writing a point twice
+ * replaces it instead of duplicating it, and points written earlier are never touched.
+ */
+public final class ResultsTable {
+  private final SparkSession spark;
+  private final String dir;
+
+  public ResultsTable(SparkSession spark, String dir) {
+    this.spark = spark;
+    this.dir = dir;
+  }
+
+  public String dir() {
+    return dir;
+  }
+
+  /** Commits one point's row. */
+  public void write(ResultRow row) {
+    spark
+        .createDataFrame(List.of(row.toRow()), ResultsSchema.SCHEMA)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy(ResultsSchema.RUN_ID, ResultsSchema.POINT_ID)
+        .parquet(dir);
+  }
+
+  /** Whether the directory holds a table yet. */
+  public boolean exists() {
+    try {
+      Path path = new Path(dir);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.exists(path) && fs.listStatus(path).length > 0;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
+    }
+  }
+
+  /** Every row of the table, read with the explicit schema. */
+  public Dataset<Row> read() {
+    return spark.read().schema(ResultsSchema.SCHEMA).parquet(dir);
+  }
+
+  /** The rows of one run. */
+  public Dataset<Row> run(String runId) {
+    return read().where(col(ResultsSchema.RUN_ID).equalTo(runId));
+  }
+
+  /** Ids of the points a run has already committed. */
+  public Set<String> committedPoints(String runId) {
+    Set<String> ids = new HashSet<>();
+    if (!exists()) {
+      return ids;
+    }
+    for (Row r : run(runId).select(ResultsSchema.POINT_ID).distinct().collectAsList()) {
+      ids.add(r.getString(0));
+    }
+    return ids;
+  }
+}

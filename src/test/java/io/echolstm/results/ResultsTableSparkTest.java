@@ -1,0 +1,117 @@
+package io.echolstm.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.echolstm.testing.SparkTestSession;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultsTableSparkTest {
+  private static SparkSession spark;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSession.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static ResultRow row(String runId, String pointId, double accuracy) {
+    Instant t = Instant.parse("2026-01-02T03:04:05Z");
+    return new ResultRow(
+        runId,
+        pointId,
+        "key of " + pointId,
+        "exp",
+        "stateless",
+        false,
+        1,
+        5,
+        50,
+        42L,
+        accuracy,
+        accuracy,
+        null,
+        0.1,
+        0.01,
+        100L,
+        100L,
+        1000L,
+        2,
+        0.99,
+        2000L,
+        3.5,
+        List.of(
+            new HistoryEntry(1, 1000, 1.5, 0.5, 0.5, 2.0),
+            new HistoryEntry(2, 2000, 3.5, 0.99, null, 0.1)),
+        3.5,
+        571.4,
+        0.2,
+        "[1, 2]",
+        "[1, 2]",
+        100,
+        25,
+        10,
+        5,
+        2,
+        2,
+        32,
+        5,
+        2,
+        true,
+        "export",
+        "always",
+        0.01,
+        4,
+        null,
+        1,
+        256,
+        "local[2]",
+        "3.5.7",
+        "1.0.0-M2",
+        "17",
+        "Linux",
+        "amd64",
+        t,
+        t.plusSeconds(4));
+  }
+
+  @Test
+  void rowsRoundTripAndRewritingAPointReplacesIt() {
+    ResultsTable table = new ResultsTable(spark, dir.resolve("results").toString());
+    assertEquals(Set.of(), table.committedPoints("r1"));
+    table.write(row("r1", "pa", 0.5));
+    table.write(row("r1", "pb", 0.6));
+    table.write(row("r2", "pa", 0.7));
+    table.write(row("r1", "pa", 0.9));
+
+    assertEquals(Set.of("pa", "pb"), table.committedPoints("r1"));
+    assertEquals(4 - 1, table.read().count());
+    List<Row> r1 = table.run("r1").orderBy("point_id").collectAsList();
+    assertEquals(2, r1.size());
+    assertEquals(0.9, (double) r1.get(0).getAs("accuracy"));
+    assertEquals("key of pa", r1.get(0).getAs("point_key"));
+    assertEquals(
+        Instant.parse("2026-01-02T03:04:09Z"),
+        ((java.sql.Timestamp) r1.get(0).getAs("ended_at")).toInstant());
+    assertEquals(ResultsSchema.SCHEMA.fieldNames().length, table.read().columns().length);
+    List<Row> history = r1.get(0).getList(r1.get(0).fieldIndex("history"));
+    assertEquals(2, history.size());
+    assertEquals(0.99, (double) history.get(1).getAs("accuracy"));
+    assertNull(history.get(1).getAs("reachable_accuracy"));
+    assertEquals(2000L, (long) r1.get(0).getAs("windows_to_target"));
+  }
+}
