@@ -68,32 +68,6 @@ public record TrainSettings(
     atLeast(Key.EVAL_EVERY_EPOCHS.key(), "evaluation interval", evalEveryEpochs, 1);
   }
 
-  /** Settings as before with a fixed number of epochs, no target and no time budget. */
-  public static TrainSettings fixedEpochs(
-      int workers,
-      int batchSize,
-      int averagingFrequency,
-      int prefetch,
-      boolean saveUpdater,
-      Approach approach,
-      Repartitioning repartition,
-      int epochs,
-      double learningRate) {
-    return new TrainSettings(
-        workers,
-        batchSize,
-        averagingFrequency,
-        prefetch,
-        saveUpdater,
-        approach,
-        repartition,
-        epochs,
-        learningRate,
-        OptionalDouble.empty(),
-        OptionalDouble.empty(),
-        1);
-  }
-
   /** The number of workers to train with, given Spark's default parallelism. */
   public int resolveWorkers(int defaultParallelism) {
     return workers == AUTO_WORKERS ? Math.max(1, defaultParallelism) : workers;

@@ -9,25 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ResultsTableSparkTest {
-  private static SparkSession spark;
+class ResultsTableSparkTest extends SparkTestSession {
   @TempDir Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   static ResultRow row(String runId, String pointId, double accuracy) {
     Instant t = Instant.parse("2026-01-02T03:04:05Z");

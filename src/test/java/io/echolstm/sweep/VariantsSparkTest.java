@@ -11,9 +11,6 @@ import io.echolstm.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,19 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * parameter averaging, distributed evaluation, Parquet row) and checks the outcome the README
  * documents for it.
  */
-class VariantsSparkTest {
-  private static SparkSession spark;
+class VariantsSparkTest extends SparkTestSession {
   @TempDir static Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   /** Trains the points of {@code sets} on a small problem (10 values, sequences of 10). */
   private static List<Row> train(String runId, String... sets) {

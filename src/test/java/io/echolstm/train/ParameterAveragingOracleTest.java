@@ -15,12 +15,11 @@ import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,7 +31,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * the updater state kept, parameter averaging must give exactly the parameters of a plain {@link
  * MultiLayerNetwork} fitted on the same minibatches in the same order.
  */
-class ParameterAveragingOracleTest {
+class ParameterAveragingOracleTest extends SparkTestSession {
   private static final int VALUES = 12;
   private static final int WINDOW = 3;
   private static final int LAG = 1;
@@ -40,18 +39,11 @@ class ParameterAveragingOracleTest {
   private static final int MINIBATCHES = 6;
   private static final long SEED = 5;
 
-  private static SparkSession spark;
   private static JavaSparkContext jsc;
 
   @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start();
+  static void context() {
     jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
   }
 
   /** Minibatches of single-example DataSets framed from generated sequences. */
@@ -74,7 +66,19 @@ class ParameterAveragingOracleTest {
   void oneWorkerAveragingEveryStepEqualsLocalFit(Approach approach) {
     MultiLayerConfiguration conf = NetworkFactory.stateless(VALUES, 6, 0.05, SEED);
     TrainSettings settings =
-        TrainSettings.fixedEpochs(1, BATCH, 1, 0, true, approach, Repartitioning.NEVER, 1, 0.05);
+        new TrainSettings(
+            1,
+            BATCH,
+            1,
+            0,
+            true,
+            approach,
+            Repartitioning.NEVER,
+            1,
+            0.05,
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            1);
     SparkDl4jMultiLayer sparkNet =
         new SparkDl4jMultiLayer(jsc, conf, TrainingMasters.parameterAveraging(settings, 1, SEED));
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());

@@ -15,33 +15,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The Spark sequences and SQL windows against the pure-Java generator and reference framing. */
-class WindowFramesSparkTest {
+class WindowFramesSparkTest extends SparkTestSession {
   private static final long SEED = 11;
   private static final int SEQUENCES = 13;
   private static final int PARTITIONS = 3;
   private static final int VALUES = 20;
   private static final int LENGTH = 9;
-
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSession.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
 
   private static Dataset<Row> sequences() {
     return SequenceFrames.generate(
