@@ -6,7 +6,9 @@
 #   scripts/cluster.sh status   # exit 0 when the master and every worker run, 3 otherwise
 #   scripts/cluster.sh stop     # workers (and their executors) first, then the master
 #
-#   MASTER="$(scripts/cluster.sh start)" scripts/run.sh --set train.approach=direct ...
+#   # a driver on loopback too (run.sh sets SPARK_LOCAL_IP for local masters only)
+#   MASTER="$(scripts/cluster.sh start)" SPARK_LOCAL_IP=127.0.0.1 \
+#     scripts/run.sh --set train.approach=direct ...
 #
 # Environment (all optional):
 #   CLUSTER_DIR        state: pid files, logs, SPARK_HOME, worker dirs (default target/spark-cluster)
@@ -192,6 +194,8 @@ start() {
   local i pids=()
   for ((i = 1; i <= CLUSTER_WORKERS; i++)); do
     name="worker-$i"
+    # A fresh start: the previous cluster's executor dirs hold a copy of every submitted jar.
+    rm -rf "${CLUSTER_DIR:?}/$name"
     mkdir -p "$CLUSTER_DIR/$name/work" "$CLUSTER_DIR/$name/local"
     pids+=("$(SPARK_LOCAL_DIRS="$CLUSTER_DIR/$name/local" launch "$name" \
       org.apache.spark.deploy.worker.Worker \

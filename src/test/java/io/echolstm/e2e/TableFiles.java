@@ -1,0 +1,109 @@
+package io.echolstm.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Reading a results table directory from outside Spark: its files, and DuckDB's view of it. */
+final class TableFiles {
+  /** What a committed point may consist of; anything else under the table is a leftover. */
+  private static final Pattern COMMITTED =
+      Pattern.compile(
+          "run_id=[^/]+(/point_id=p[0-9a-f]{16}(/\\.?part-[^/]+\\.parquet(\\.crc)?)?)?"
+              + "|\\.?_SUCCESS(\\.crc)?");
+
+  /**
+   * The files the README's DuckDB query reads, under the table directory. Keep it the README's: the
+   * tests check what a reader following the README sees.
+   */
+  static final String README_GLOB = "/**/*.parquet";
+
+  private TableFiles() {}
+
+  /** Every file and directory under {@code dir}, relative and sorted; empty if it is missing. */
+  static List<String> tree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
+  /**
+   * Entries under a table directory that belong to no committed point: Spark staging directories
+   * ({@code .spark-staging-*}), {@code _temporary}, stray files. Also every point directory that
+   * does not hold exactly one data file.
+   */
+  static List<String> strays(Path results) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String entry : tree(results)) {
+      if (!COMMITTED.matcher(entry).matches()) {
+        out.add(entry);
+      }
+    }
+    for (String entry : tree(results)) {
+      if (entry.matches("run_id=[^/]+/point_id=[^/]+")) {
+        long dataFiles;
+        try (Stream<Path> s = Files.list(results.resolve(entry))) {
+          dataFiles = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).count();
+        }
+        if (dataFiles != 1) {
+          out.add(entry + " (" + dataFiles + " data files)");
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The table as the README reads it with DuckDB: {@code read_parquet('DIR' + README_GLOB,
+   * hive_partitioning = true)}.
+   *
+   * @param select the select list, e.g. {@code "point_id, lag, accuracy"}
+   * @param rest what follows the FROM clause, e.g. {@code "ORDER BY lag"}
+   * @return the rows; none when no file matches (an empty table)
+   */
+  static List<Map<String, Object>> duckDb(Path results, String select, String rest) {
+    String sql =
+        "SELECT "
+            + select
+            + " FROM read_parquet('"
+            + results
+            + README_GLOB
+            + "', hive_partitioning = true) "
+            + rest;
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          row.put(md.getColumnLabel(i), rs.getObject(i));
+        }
+        rows.add(row);
+      }
+    } catch (SQLException e) {
+      // DuckDB's answer for a glob that matches nothing: the table has no committed row yet.
+      if (e.getMessage() != null && e.getMessage().contains("No files found that match")) {
+        return List.of();
+      }
+      throw new AssertionError("DuckDB could not read the table with: " + sql, e);
+    }
+    return rows;
+  }
+}
