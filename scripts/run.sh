@@ -22,8 +22,8 @@ if [[ $# -eq 0 || "$1" == --* && "$1" != --help ]]; then
   set -- sweep "$@"
 fi
 
-# A local master needs no network: keep Spark on loopback (and quiet about the host name).
-if [[ "${MASTER:-local[*]}" == local* ]]; then
+# A local master (or a cluster on loopback) needs no network: keep the driver on loopback.
+if [[ "${MASTER:-local[*]}" == local* || "${MASTER:-}" == spark://127.0.0.1:* ]]; then
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 fi
 

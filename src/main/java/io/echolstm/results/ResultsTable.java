@@ -42,6 +42,46 @@ public final class ResultsTable {
         .parquet(dir);
   }
 
+  /**
+   * Deletes the staging directories ({@code .spark-staging-*}) a crashed writer of this run left in
+   * the table: Spark skips hidden directories, but other readers (a DuckDB {@code **} glob) read
+   * their files, which may be partial. Only directories holding this run's partitions are touched,
+   * so writers of other run ids are safe.
+   *
+   * @return how many were deleted
+   */
+  public int removeAbandonedStaging(String runId) {
+    try {
+      Path path = new Path(dir);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        return 0;
+      }
+      int removed = 0;
+      for (var status : fs.listStatus(path, p -> p.getName().startsWith(".spark-staging-"))) {
+        if (holdsRun(fs, status.getPath(), ResultsSchema.RUN_ID + "=" + runId)) {
+          fs.delete(status.getPath(), true);
+          removed++;
+        }
+      }
+      return removed;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot clean staging dirs in " + dir, e);
+    }
+  }
+
+  private static boolean holdsRun(FileSystem fs, Path dir, String partition)
+      throws java.io.IOException {
+    for (var status : fs.listStatus(dir)) {
+      if (status.isDirectory()
+          && (status.getPath().getName().equals(partition)
+              || holdsRun(fs, status.getPath(), partition))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the directory holds a table yet. */
   public boolean exists() {
     try {

@@ -54,6 +54,10 @@ public final class SweepRunner {
   }
 
   public Summary run(SweepPlan plan) {
+    int abandoned = results.removeAbandonedStaging(runId);
+    if (abandoned > 0) {
+      LOG.info("removed {} staging dirs a crashed writer of run {} left", abandoned, runId);
+    }
     Set<String> done = overwrite ? Set.of() : results.committedPoints(runId);
     Provenance provenance = Provenance.of(spark);
     int trained = 0;
@@ -109,6 +113,16 @@ public final class SweepRunner {
         data.partitions());
   }
 
+  /**
+   * Where the Export approach writes a point's minibatches: one fixed directory per run and point
+   * under {@code hadoop.tmp.dir} (dl4j-spark's default root), so a rerun of a crashed run deletes
+   * what the crash left before it trains the point again.
+   */
+  private String exportDirectory(SweepPoint point) {
+    String tmp = jsc.hadoopConfiguration().get("hadoop.tmp.dir");
+    return tmp + (tmp.endsWith("/") ? "" : "/") + "echo-lstm-export-" + runId + "-" + point.id();
+  }
+
   private ResultRow runPoint(SweepPoint point, Provenance provenance) {
     Instant started = Instant.now();
     var data = point.data();
@@ -144,7 +158,8 @@ public final class SweepRunner {
     Long windowsToTarget = null;
     Double secondsToTarget = null;
     int epochs = 0;
-    try (DistributedTrainer trainer = new DistributedTrainer(jsc, conf, train, point.seed())) {
+    try (DistributedTrainer trainer =
+        new DistributedTrainer(jsc, conf, train, point.seed(), exportDirectory(point))) {
       while (epochs < train.epochs()) {
         trainer.fitEpoch(trainingData);
         epochs++;

@@ -18,13 +18,24 @@ public final class DistributedTrainer implements AutoCloseable {
   private final ParameterAveragingTrainingMaster master;
   private final SparkDl4jMultiLayer net;
   private final int workers;
+  private final String exportDirectory;
   private double seconds;
 
+  /**
+   * @param exportDirectory where the Export approach writes its minibatch files; deleted first
+   *     (files a crashed run left there) and again by {@link #close}
+   */
   public DistributedTrainer(
-      JavaSparkContext jsc, MultiLayerConfiguration conf, TrainSettings train, long seed) {
+      JavaSparkContext jsc,
+      MultiLayerConfiguration conf,
+      TrainSettings train,
+      long seed,
+      String exportDirectory) {
     this.jsc = jsc;
+    this.exportDirectory = exportDirectory;
     this.workers = train.resolveWorkers(jsc.defaultParallelism());
-    this.master = TrainingMasters.parameterAveraging(train, workers, seed);
+    deleteExportDirectory();
+    this.master = TrainingMasters.parameterAveraging(train, workers, seed, exportDirectory);
     this.net = new SparkDl4jMultiLayer(jsc, conf, master);
   }
 
@@ -59,6 +70,17 @@ public final class DistributedTrainer implements AutoCloseable {
 
   @Override
   public void close() {
+    // deleteTempFiles removes only <export dir>/<master UID>/<RDD id>/, not the directories above.
     master.deleteTempFiles(jsc);
+    deleteExportDirectory();
+  }
+
+  private void deleteExportDirectory() {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(exportDirectory);
+    try {
+      path.getFileSystem(jsc.hadoopConfiguration()).delete(path, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot delete " + exportDirectory, e);
+    }
   }
 }

@@ -16,6 +16,20 @@ public final class TrainingMasters {
 
   public static ParameterAveragingTrainingMaster parameterAveraging(
       TrainSettings train, int workers, long seed) {
+    return builder(train, workers, seed).build();
+  }
+
+  /**
+   * As {@link #parameterAveraging(TrainSettings, int, long)}, with the Export approach's files
+   * under {@code exportDirectory} instead of dl4j-spark's default {@code ${hadoop.tmp.dir}/dl4j/}.
+   */
+  public static ParameterAveragingTrainingMaster parameterAveraging(
+      TrainSettings train, int workers, long seed, String exportDirectory) {
+    return builder(train, workers, seed).exportDirectory(exportDirectory).build();
+  }
+
+  private static ParameterAveragingTrainingMaster.Builder builder(
+      TrainSettings train, int workers, long seed) {
     return new ParameterAveragingTrainingMaster.Builder(workers, EXAMPLES_PER_DATASET)
         .batchSizePerWorker(train.batchSize())
         .averagingFrequency(train.averagingFrequency())
@@ -37,7 +51,6 @@ public final class TrainingMasters {
         .storageLevelStreams(StorageLevel.MEMORY_ONLY())
         .aggregationDepth(2)
         .collectTrainingStats(false)
-        .rngSeed(seed)
-        .build();
+        .rngSeed(seed);
   }
 }

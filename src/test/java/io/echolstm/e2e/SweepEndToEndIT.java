@@ -102,7 +102,7 @@ class SweepEndToEndIT {
                     + " train_windows, control::INT, run_id"
                     + " FROM read_parquet('"
                     + results
-                    + "/**/*.parquet', hive_partitioning=true) ORDER BY lag")) {
+                    + "/run_id=*/point_id=*/*.parquet', hive_partitioning=true) ORDER BY lag")) {
       while (rs.next()) {
         assertEquals(RUN_ID, rs.getString(9));
         rows.add(
@@ -183,7 +183,10 @@ class SweepEndToEndIT {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement s = c.createStatement();
         ResultSet rs =
-            s.executeQuery("SELECT count(*) FROM read_parquet('" + results + "/**/*.parquet')")) {
+            s.executeQuery(
+                "SELECT count(*) FROM read_parquet('"
+                    + results
+                    + "/run_id=*/point_id=*/*.parquet')")) {
       rs.next();
       assertEquals(3, rs.getLong(1));
     }

@@ -28,7 +28,7 @@ final class TableFiles {
    * The files the README's DuckDB query reads, under the table directory. Keep it the README's: the
    * tests check what a reader following the README sees.
    */
-  static final String README_GLOB = "/**/*.parquet";
+  static final String README_GLOB = "/run_id=*/point_id=*/*.parquet";
 
   private TableFiles() {}
 
