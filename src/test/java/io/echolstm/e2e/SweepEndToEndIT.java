@@ -36,39 +36,10 @@ class SweepEndToEndIT {
   private record Run(int code, String out) {}
 
   private Run runSh(Path results) throws IOException, InterruptedException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                ROOT.resolve("scripts/run.sh").toString(),
-                "sweep",
-                "--experiment",
-                "echo-lag",
-                "--set",
-                "sweep.lags=0,2,3",
-                "--set",
-                "sweep.windows=3",
-                "--set",
-                "data.values=10",
-                "--set",
-                "data.sequence-length=10",
-                "--set",
-                "data.train-sequences=400",
-                "--set",
-                "data.eval-sequences=50",
-                "--set",
-                "data.partitions=2",
-                "--set",
-                "model.hidden=16",
-                "--set",
-                "train.batch-size=32",
-                "--set",
-                "train.epochs=4",
-                "--set",
-                "train.learning-rate=0.05",
-                "--results",
-                results.toString(),
-                "--run-id",
-                RUN_ID));
+    // The README's command, with the same small sweep the other end-to-end tests run.
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("scripts/run.sh").toString());
+    command.addAll(SweepProcess.smallSweep("0,2,3", 4, results, RUN_ID));
     Path log = dir.resolve("run.log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
     pb.environment().put("MASTER", "local[2]");
