@@ -216,29 +216,24 @@ public final class ConfigLoader {
     }
 
     int integer(Key key) {
-      String text = raw(key);
-      try {
-        return Integer.parseInt(text);
-      } catch (NumberFormatException e) {
-        throw new SettingsException(source(key), "expected an integer, found '" + text + "'");
-      }
+      return parsed(key, Integer::parseInt, "an integer");
     }
 
     long longInteger(Key key) {
-      String text = raw(key);
-      try {
-        return Long.parseLong(text);
-      } catch (NumberFormatException e) {
-        throw new SettingsException(source(key), "expected an integer, found '" + text + "'");
-      }
+      return parsed(key, Long::parseLong, "an integer");
     }
 
     double decimal(Key key) {
+      return parsed(key, Double::parseDouble, "a number");
+    }
+
+    /** The key's value parsed, or an error naming the key and what was expected. */
+    private <T> T parsed(Key key, java.util.function.Function<String, T> parser, String expected) {
       String text = raw(key);
       try {
-        return Double.parseDouble(text);
+        return parser.apply(text);
       } catch (NumberFormatException e) {
-        throw new SettingsException(source(key), "expected a number, found '" + text + "'");
+        throw new SettingsException(source(key), "expected " + expected + ", found '" + text + "'");
       }
     }
 
