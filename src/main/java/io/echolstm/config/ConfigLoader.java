@@ -145,6 +145,7 @@ public final class ConfigLoader {
               v.integer(Key.DATA_SEQUENCE_LENGTH),
               v.integer(Key.DATA_TRAIN_SEQUENCES),
               v.integer(Key.DATA_EVAL_SEQUENCES),
+              v.integer(Key.DATA_VALIDATION_SEQUENCES),
               v.integer(Key.DATA_PARTITIONS));
       TrainSettings train =
           new TrainSettings(
@@ -155,11 +156,14 @@ public final class ConfigLoader {
               v.bool(Key.TRAIN_SAVE_UPDATER),
               v.enumValue(Key.TRAIN_APPROACH, Approach.class),
               v.enumValue(Key.TRAIN_REPARTITION, Repartitioning.class),
+              v.bool(Key.TRAIN_COLLECT_STATS),
               v.integer(Key.TRAIN_EPOCHS),
               v.decimal(Key.TRAIN_LEARNING_RATE),
               v.optionalDecimal(Key.TRAIN_TARGET_ACCURACY),
               v.optionalDecimal(Key.TRAIN_MAX_SECONDS),
-              v.integer(Key.EVAL_EVERY_EPOCHS));
+              v.integer(Key.TRAIN_PATIENCE),
+              v.decimal(Key.TRAIN_MIN_IMPROVEMENT),
+              v.integer(Key.EVAL_EVERY_WINDOWS));
       List<Variant> variants = new ArrayList<>();
       for (String id : v.strings(Key.SWEEP_VARIANTS)) {
         variants.add(Variant.parse(v.source(Key.SWEEP_VARIANTS), id));

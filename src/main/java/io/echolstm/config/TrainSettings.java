@@ -18,13 +18,17 @@ import java.util.OptionalDouble;
  * @param saveUpdater whether the updater (Adam) state is averaged and kept between splits
  * @param approach how training data reaches the workers
  * @param repartition when the training RDD is rebalanced across workers
+ * @param collectStats have the training master time its phases and log the split per point
  * @param epochs passes over the training windows; with a target, the most
  * @param learningRate Adam learning rate
- * @param targetAccuracy stop once held-out accuracy (on reachable labels, where the variant has
- *     any) reaches this; empty to train every epoch
+ * @param targetAccuracy stop once validation accuracy (on reachable labels, where the variant has
+ *     any) reaches this; empty for no target
  * @param maxSeconds stop once training has taken this long; empty for no limit
- * @param evalEveryEpochs evaluate and record a history entry every this many epochs (and after the
- *     last)
+ * @param patience stop once this many evaluations in a row brought no validation-loss improvement
+ *     of at least {@code minImprovement}; 0 never stops on a plateau
+ * @param minImprovement validation-loss decrease (nats) that counts as an improvement
+ * @param evalEveryWindows evaluate on the validation set and record a history entry every this many
+ *     training windows (rounded to whole chunks of an epoch), and at the end
  */
 public record TrainSettings(
     int workers,
@@ -34,11 +38,14 @@ public record TrainSettings(
     boolean saveUpdater,
     Approach approach,
     Repartitioning repartition,
+    boolean collectStats,
     int epochs,
     double learningRate,
     OptionalDouble targetAccuracy,
     OptionalDouble maxSeconds,
-    int evalEveryEpochs) {
+    int patience,
+    double minImprovement,
+    int evalEveryWindows) {
 
   /** Use as many workers as Spark's default parallelism. */
   public static final int AUTO_WORKERS = 0;
@@ -65,7 +72,13 @@ public record TrainSettings(
     if (maxSeconds.isPresent()) {
       positive(Key.TRAIN_MAX_SECONDS.key(), "time budget", maxSeconds.getAsDouble());
     }
-    atLeast(Key.EVAL_EVERY_EPOCHS.key(), "evaluation interval", evalEveryEpochs, 1);
+    atLeast(Key.TRAIN_PATIENCE.key(), "patience", patience, 0);
+    if (!(minImprovement >= 0) || Double.isInfinite(minImprovement)) {
+      throw new SettingsException(
+          Key.TRAIN_MIN_IMPROVEMENT.key(),
+          "minimum improvement must be a finite number >= 0, found " + minImprovement);
+    }
+    atLeast(Key.EVAL_EVERY_WINDOWS.key(), "evaluation interval", evalEveryWindows, 1);
   }
 
   /** The number of workers to train with, given Spark's default parallelism. */

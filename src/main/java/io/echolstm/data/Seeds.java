@@ -8,8 +8,17 @@ public final class Seeds {
   /** The training sequences' stream. */
   public static final long TRAIN_STREAM = 1;
 
-  /** The held-out evaluation sequences' stream: never overlaps the training stream. */
+  /**
+   * The held-out test sequences' stream, whose metrics the results table reports: never overlaps
+   * the training or validation streams.
+   */
   public static final long EVAL_STREAM = 2;
+
+  /** The validation sequences' stream, on which training decisions (target, plateau) are made. */
+  public static final long VALIDATION_STREAM = 3;
+
+  /** The order in which training windows are grouped into minibatches and fitted. */
+  public static final long ORDER_STREAM = 4;
 
   private Seeds() {}
 

@@ -4,13 +4,17 @@ import io.echolstm.config.Variant;
 import io.echolstm.train.RowToDataSet;
 import io.echolstm.window.Frame;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,19 +23,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class DistributedEvaluator {
   private DistributedEvaluator() {}
 
-  /** Metrics of {@code network} over every row of {@code frames}. */
+  /**
+   * Framed rows as cached {@link Frame}s, so a point's held-out frames are generated and framed
+   * once however often they are scored; computed before this returns. The caller unpersists them.
+   */
+  public static JavaRDD<Frame> cache(Dataset<Row> frames) {
+    JavaRDD<Frame> cached =
+        frames.toJavaRDD().map(new ToFrame()).persist(StorageLevel.MEMORY_ONLY());
+    cached.count();
+    return cached;
+  }
+
+  /** Metrics of {@code network} over every frame of {@code frames}. */
   public static Metrics evaluate(
       JavaSparkContext jsc,
       MultiLayerNetwork network,
       Variant variant,
-      Dataset<Row> frames,
+      JavaRDD<Frame> frames,
       int values,
       int batchSize) {
     Broadcast<String> conf = jsc.broadcast(network.getLayerWiseConfigurations().toJson());
     Broadcast<INDArray> params = jsc.broadcast(network.params().dup());
     try {
       return frames
-          .toJavaRDD()
           .mapPartitions(new ScorePartition(conf, params, variant, values, batchSize))
           .fold(Metrics.EMPTY, Metrics::plus);
     } finally {
@@ -41,17 +55,34 @@ public final class DistributedEvaluator {
   }
 
   /** The frames of one sequence, in position order, for an "expected vs predicted" line. */
-  public static List<Frame> sample(Dataset<Row> frames, long sequenceId) {
-    List<Frame> out = new ArrayList<>();
-    for (Row row :
-        frames.where(frames.col("seq_id").equalTo(sequenceId)).orderBy("pos").collectAsList()) {
-      out.add(RowToDataSet.frame(row));
-    }
+  public static List<Frame> sample(JavaRDD<Frame> frames, long sequenceId) {
+    List<Frame> out = new ArrayList<>(frames.filter(new OfSequence(sequenceId)).collect());
+    out.sort(Comparator.comparingInt(Frame::pos));
     return out;
   }
 
+  static final class ToFrame implements Function<Row, Frame> {
+    @Override
+    public Frame call(Row row) {
+      return RowToDataSet.frame(row);
+    }
+  }
+
+  static final class OfSequence implements Function<Frame, Boolean> {
+    private final long sequenceId;
+
+    OfSequence(long sequenceId) {
+      this.sequenceId = sequenceId;
+    }
+
+    @Override
+    public Boolean call(Frame f) {
+      return f.seqId() == sequenceId;
+    }
+  }
+
   /** Rebuilds the network once per partition and scores the partition's frames. */
-  static final class ScorePartition implements FlatMapFunction<Iterator<Row>, Metrics> {
+  static final class ScorePartition implements FlatMapFunction<Iterator<Frame>, Metrics> {
     private final Broadcast<String> conf;
     private final Broadcast<INDArray> params;
     private final Variant variant;
@@ -72,24 +103,12 @@ public final class DistributedEvaluator {
     }
 
     @Override
-    public Iterator<Metrics> call(Iterator<Row> rows) {
-      if (!rows.hasNext()) {
+    public Iterator<Metrics> call(Iterator<Frame> frames) {
+      if (!frames.hasNext()) {
         return List.of(Metrics.EMPTY).iterator();
       }
       MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
       net.init(params.value(), true);
-      Iterator<Frame> frames =
-          new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-              return rows.hasNext();
-            }
-
-            @Override
-            public Frame next() {
-              return RowToDataSet.frame(rows.next());
-            }
-          };
       return List.of(new Scorer(net, variant, values, batchSize).score(frames)).iterator();
     }
   }

@@ -4,15 +4,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * One evaluation during training: the learning curve of a point, stored in its row's {@code
- * history} column.
+ * One evaluation on the validation set during training: the learning curve of a point, stored in
+ * its row's {@code history} column.
  *
- * @param epoch epochs trained when evaluated
- * @param trainWindows windows processed so far (training windows x epochs)
- * @param trainSeconds training wall time so far
- * @param accuracy held-out accuracy over all labels
- * @param reachableAccuracy held-out accuracy over reachable labels, null when there are none
- * @param loss mean held-out cross-entropy
+ * @param epoch the epoch in progress (1-based) when evaluated
+ * @param trainWindows training windows fitted so far
+ * @param trainSeconds training (fit) wall time so far, evaluation excluded
+ * @param accuracy validation accuracy over all labels
+ * @param reachableAccuracy validation accuracy over reachable labels, null when there are none
+ * @param loss mean validation cross-entropy
  */
 public record HistoryEntry(
     int epoch,

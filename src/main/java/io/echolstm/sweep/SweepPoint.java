@@ -71,6 +71,7 @@ public record SweepPoint(
         "sequence_length=" + data.sequenceLength(),
         "train_sequences=" + data.trainSequences(),
         "eval_sequences=" + data.evalSequences(),
+        "validation_sequences=" + data.validationSequences(),
         "partitions=" + data.partitions(),
         "workers=" + (train.workers() == TrainSettings.AUTO_WORKERS ? "auto" : train.workers()),
         "batch_size=" + train.batchSize(),
@@ -83,7 +84,9 @@ public record SweepPoint(
         "learning_rate=" + train.learningRate(),
         "target_accuracy=" + optional(train.targetAccuracy()),
         "max_seconds=" + optional(train.maxSeconds()),
-        "eval_every_epochs=" + train.evalEveryEpochs(),
+        "patience=" + train.patience(),
+        "min_improvement=" + train.minImprovement(),
+        "eval_every_windows=" + train.evalEveryWindows(),
         "eval_batch_size=" + evalBatchSize);
   }
 

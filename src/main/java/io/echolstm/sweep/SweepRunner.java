@@ -11,7 +11,8 @@ import io.echolstm.results.HistoryEntry;
 import io.echolstm.results.ResultRow;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.train.DistributedTrainer;
-import io.echolstm.train.RowToDataSet;
+import io.echolstm.train.Minibatches;
+import io.echolstm.window.Frame;
 import io.echolstm.window.WindowFrames;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +95,8 @@ public final class SweepRunner {
     return new Summary(trained, skipped, List.copyOf(ids));
   }
 
-  private Dataset<Row> frames(SweepPoint point, long stream, int sequences) {
+  /** The frames of one seed stream, co-located by sequence in {@code partitions} partitions. */
+  private Dataset<Row> frames(SweepPoint point, long stream, int sequences, int partitions) {
     var data = point.data();
     return WindowFrames.frame(
         SequenceFrames.generate(
@@ -110,7 +111,7 @@ public final class SweepRunner {
         point.window(),
         point.lag(),
         data.sequenceLength(),
-        data.partitions());
+        partitions);
   }
 
   /**
@@ -130,11 +131,8 @@ public final class SweepRunner {
     Variant variant = point.variant();
 
     long trainWindowCount = (long) data.trainSequences() * point.windowsPerSequence();
-    JavaRDD<DataSet> trainingData =
-        frames(point, Seeds.TRAIN_STREAM, data.trainSequences())
-            .toJavaRDD()
-            .map(new RowToDataSet(data.values(), variant));
-    Dataset<Row> evalFrames = frames(point, Seeds.EVAL_STREAM, data.evalSequences());
+    // A stateful frame is a whole sequence: it holds all of that sequence's windows.
+    long windowsPerFrame = variant == Variant.STATEFUL ? point.windowsPerSequence() : 1;
     MultiLayerConfiguration conf =
         NetworkFactory.build(
             variant,
@@ -143,79 +141,122 @@ public final class SweepRunner {
             train.learningRate(),
             point.seed(),
             point.window());
-    LOG.info(
-        "training on {} windows x up to {} epochs ({} sequences in {} partitions){}",
-        trainWindowCount,
-        train.epochs(),
-        data.trainSequences(),
-        data.partitions(),
-        train.targetAccuracy().isPresent()
-            ? ", until accuracy " + train.targetAccuracy().getAsDouble()
-            : "");
-
     List<HistoryEntry> history = new ArrayList<>();
-    Metrics metrics = null;
+    StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
+    StopRule.Reason reason = null;
+    Metrics validation = null;
     Long windowsToTarget = null;
     Double secondsToTarget = null;
     int epochs = 0;
+    JavaRDD<Frame> validationFrames = null;
+    JavaRDD<Frame> testFrames = null;
+    long prepareStart = System.nanoTime();
     try (DistributedTrainer trainer =
-        new DistributedTrainer(jsc, conf, train, point.seed(), exportDirectory(point))) {
+            new DistributedTrainer(jsc, conf, train, point.seed(), exportDirectory(point));
+        Minibatches batches =
+            Minibatches.build(
+                // One partition of frames per worker: each becomes one worker's minibatches.
+                frames(point, Seeds.TRAIN_STREAM, data.trainSequences(), trainer.workers()),
+                train.batchSize(),
+                point.seed(),
+                data.values(),
+                variant)) {
+      validationFrames =
+          DistributedEvaluator.cache(
+              frames(
+                  point, Seeds.VALIDATION_STREAM, data.validationSequences(), data.partitions()));
+      testFrames =
+          DistributedEvaluator.cache(
+              frames(point, Seeds.EVAL_STREAM, data.evalSequences(), data.partitions()));
+      double prepareSeconds = (System.nanoTime() - prepareStart) / 1e9;
+      int chunks = chunksPerEpoch(trainWindowCount, train.evalEveryWindows(), batches);
+      LOG.info(
+          "training on {} windows x up to {} epochs ({} minibatches of up to {} in {} partitions,"
+              + " validation every {} chunk(s) of ~{} windows){}; data prepared in {} s",
+          trainWindowCount,
+          train.epochs(),
+          Arrays.stream(batches.minibatchesPerPartition()).sum(),
+          train.batchSize(),
+          trainer.workers(),
+          chunks,
+          trainWindowCount / chunks,
+          train.targetAccuracy().isPresent()
+              ? ", until validation accuracy " + train.targetAccuracy().getAsDouble()
+              : "",
+          String.format("%.1f", prepareSeconds));
+      training:
       while (epochs < train.epochs()) {
-        trainer.fitEpoch(trainingData);
         epochs++;
-        boolean outOfTime =
-            train.maxSeconds().isPresent() && trainer.seconds() >= train.maxSeconds().getAsDouble();
-        boolean last = epochs == train.epochs() || outOfTime;
-        LOG.info(
-            "epoch {}/{}: score {} after {} s ({} windows/s, {} workers)",
-            epochs,
-            train.epochs(),
-            String.format("%.4f", trainer.score()),
-            String.format("%.1f", trainer.seconds()),
-            String.format("%.0f", trainWindowCount * epochs / Math.max(trainer.seconds(), 1e-9)),
-            trainer.workers());
-        if (epochs % train.evalEveryEpochs() != 0 && !last) {
-          continue;
-        }
-        metrics =
-            DistributedEvaluator.evaluate(
-                jsc, trainer.network(), variant, evalFrames, data.values(), point.evalBatchSize());
-        double headline = headline(metrics);
-        history.add(
-            new HistoryEntry(
-                epochs,
-                trainWindowCount * epochs,
-                trainer.seconds(),
-                metrics.accuracy(),
-                nullIfNaN(metrics.reachableAccuracy()),
-                metrics.meanLoss()));
-        LOG.info(
-            "epoch {}: held-out accuracy {} (reachable {}), loss {}",
-            epochs,
-            String.format("%.4f", metrics.accuracy()),
-            String.format("%.4f", metrics.reachableAccuracy()),
-            String.format("%.4f", metrics.meanLoss()));
-        if (train.targetAccuracy().isPresent()
-            && headline >= train.targetAccuracy().getAsDouble()) {
-          windowsToTarget = trainWindowCount * epochs;
-          secondsToTarget = trainer.seconds();
-          LOG.info("target accuracy reached after {} windows", windowsToTarget);
-          break;
-        }
-        if (outOfTime) {
-          LOG.info("time budget of {} s used up", train.maxSeconds().getAsDouble());
-          break;
+        for (int c = 0; c < chunks; c++) {
+          long frames = batches.chunkExamples(epochs, c, chunks);
+          if (frames == 0) {
+            continue;
+          }
+          trainer.fit(batches.chunk(epochs, c, chunks), frames * windowsPerFrame);
+          validation =
+              DistributedEvaluator.evaluate(
+                  jsc,
+                  trainer.network(),
+                  variant,
+                  validationFrames,
+                  data.values(),
+                  point.evalBatchSize());
+          history.add(
+              new HistoryEntry(
+                  epochs,
+                  trainer.windows(),
+                  trainer.seconds(),
+                  validation.accuracy(),
+                  nullIfNaN(validation.reachableAccuracy()),
+                  validation.meanLoss()));
+          LOG.info(
+              "epoch {} chunk {}/{}: {} windows in {} s ({} windows/s), validation accuracy {}"
+                  + " (reachable {}), loss {}",
+              epochs,
+              c + 1,
+              chunks,
+              trainer.windows(),
+              String.format("%.1f", trainer.seconds()),
+              String.format("%.0f", trainer.windows() / Math.max(trainer.seconds(), 1e-9)),
+              String.format("%.4f", validation.accuracy()),
+              String.format("%.4f", validation.reachableAccuracy()),
+              String.format("%.4f", validation.meanLoss()));
+          reason = rule.observe(headline(validation), validation.meanLoss()).orElse(null);
+          if (reason == StopRule.Reason.TARGET) {
+            windowsToTarget = trainer.windows();
+            secondsToTarget = trainer.seconds();
+          }
+          if (reason == null
+              && train.maxSeconds().isPresent()
+              && trainer.seconds() >= train.maxSeconds().getAsDouble()) {
+            reason = StopRule.Reason.BUDGET;
+          }
+          if (reason != null) {
+            break training;
+          }
         }
       }
+      if (reason == null) {
+        reason = StopRule.Reason.BUDGET;
+      }
+      LOG.info(
+          "stopped ({}) after {} windows in {} s",
+          reason.id(),
+          trainer.windows(),
+          String.format("%.1f", trainer.seconds()));
       double seconds = trainer.seconds();
+      trainer.trainingStats().ifPresent(s -> LOG.info("dl4j-spark training stats:\n{}", s));
 
+      Metrics metrics =
+          DistributedEvaluator.evaluate(
+              jsc, trainer.network(), variant, testFrames, data.values(), point.evalBatchSize());
       int[][] sample =
           new Scorer(trainer.network(), variant, data.values(), point.evalBatchSize())
-              .expectedAndPredicted(DistributedEvaluator.sample(evalFrames, 0));
-      LOG.info("held-out sequence 0, expected:  {}", Arrays.toString(sample[0]));
-      LOG.info("held-out sequence 0, predicted: {}", Arrays.toString(sample[1]));
+              .expectedAndPredicted(DistributedEvaluator.sample(testFrames, 0));
+      LOG.info("test sequence 0, expected:  {}", Arrays.toString(sample[0]));
+      LOG.info("test sequence 0, predicted: {}", Arrays.toString(sample[1]));
 
-      double windowsPerSecond = trainWindowCount * epochs / Math.max(seconds, 1e-9);
+      double windowsPerSecond = trainer.windows() / Math.max(seconds, 1e-9);
       return new ResultRow(
           runId,
           point.id(),
@@ -232,16 +273,20 @@ public final class SweepRunner {
           variant.perStepOutput() ? nullIfNaN(metrics.exactMatchAccuracy()) : null,
           metrics.meanLoss(),
           data.chanceAccuracy(),
+          validation == null ? null : nullIfNaN(headline(validation)),
+          validation == null ? null : nullIfNaN(validation.meanLoss()),
           // A stateful frame is a whole sequence; its windows are its labelled steps.
           variant == Variant.STATEFUL ? metrics.labels() : metrics.samples(),
           metrics.labels(),
           trainWindowCount,
           epochs,
+          reason.id(),
           train.targetAccuracy().isPresent() ? train.targetAccuracy().getAsDouble() : null,
           windowsToTarget,
           secondsToTarget,
           history,
           seconds,
+          prepareSeconds,
           windowsPerSecond,
           trainer.score(),
           Arrays.toString(sample[0]),
@@ -250,6 +295,7 @@ public final class SweepRunner {
           data.sequenceLength(),
           data.trainSequences(),
           data.evalSequences(),
+          data.validationSequences(),
           data.partitions(),
           trainer.workers(),
           train.batchSize(),
@@ -261,7 +307,9 @@ public final class SweepRunner {
           train.learningRate(),
           train.epochs(),
           train.maxSeconds().isPresent() ? train.maxSeconds().getAsDouble() : null,
-          train.evalEveryEpochs(),
+          train.patience(),
+          train.minImprovement(),
+          train.evalEveryWindows(),
           point.evalBatchSize(),
           provenance.master(),
           provenance.sparkVersion(),
@@ -271,6 +319,25 @@ public final class SweepRunner {
           provenance.osArch(),
           started,
           Instant.now());
+    } finally {
+      unpersist(validationFrames);
+      unpersist(testFrames);
+    }
+  }
+
+  /**
+   * Evaluation chunks per epoch: about one per {@code everyWindows} training windows, at least one,
+   * and no more than the largest partition has minibatches (so no chunk is empty everywhere).
+   */
+  static int chunksPerEpoch(long epochWindows, int everyWindows, Minibatches batches) {
+    int most = Math.max(1, Arrays.stream(batches.minibatchesPerPartition()).max().orElse(1));
+    long wanted = Math.max(1, Math.round((double) epochWindows / everyWindows));
+    return (int) Math.min(most, wanted);
+  }
+
+  private static void unpersist(JavaRDD<?> rdd) {
+    if (rdd != null) {
+      rdd.unpersist(false);
     }
   }
 

@@ -10,8 +10,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Fits a network with dl4j-spark parameter averaging, one {@link #fitEpoch} per pass, so the caller
- * can evaluate between epochs. Closing it deletes the training master's export files.
+ * Fits a network with dl4j-spark parameter averaging, one {@link #fit} per chunk of training data,
+ * so the caller can evaluate between chunks. Closing it deletes the training master's export files.
  */
 public final class DistributedTrainer implements AutoCloseable {
   private final JavaSparkContext jsc;
@@ -20,6 +20,7 @@ public final class DistributedTrainer implements AutoCloseable {
   private final int workers;
   private final String exportDirectory;
   private double seconds;
+  private long windows;
 
   /**
    * @param exportDirectory where the Export approach writes its minibatch files; deleted first
@@ -40,18 +41,24 @@ public final class DistributedTrainer implements AutoCloseable {
   }
 
   /**
-   * One pass over {@code data}, which must not be persisted (the training master sets its own
-   * storage level). Passing the same RDD again reuses the Export approach's files.
+   * One pass over {@code data} (minibatch {@code DataSet}s, see {@link Minibatches}), which holds
+   * {@code windows} training windows.
    */
-  public void fitEpoch(JavaRDD<DataSet> data) {
+  public void fit(JavaRDD<DataSet> data, long windows) {
     long start = System.nanoTime();
     net.fit(data);
     seconds += (System.nanoTime() - start) / 1e9;
+    this.windows += windows;
   }
 
-  /** Wall time spent in {@link #fitEpoch} so far, export included. */
+  /** Wall time spent in {@link #fit} so far (with the Export approach, export included). */
   public double seconds() {
     return seconds;
+  }
+
+  /** Training windows fitted so far. */
+  public long windows() {
+    return windows;
   }
 
   /** The last minibatch score (cross-entropy) reported by the training master. */
@@ -66,6 +73,14 @@ public final class DistributedTrainer implements AutoCloseable {
 
   public int workers() {
     return workers;
+  }
+
+  /** dl4j-spark's timing of its phases so far, when the settings asked for it. */
+  public java.util.Optional<String> trainingStats() {
+    var stats = net.getSparkTrainingStats();
+    return stats == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(stats.statsAsString());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.echolstm.train;
 
 import io.echolstm.window.Frame;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -17,14 +18,29 @@ public final class OneHot {
   /** Inputs as {@code [n, values, steps]}; masked steps ({@code -1}) are all-zero columns. */
   public static INDArray windows(int[][] windows, int values) {
     int steps = windows.length == 0 ? 0 : windows[0].length;
-    INDArray out = Nd4j.zeros(DataType.FLOAT, windows.length, values, steps);
+    int[] flat = new int[windows.length * steps];
     for (int i = 0; i < windows.length; i++) {
       if (windows[i].length != steps) {
         throw new IllegalArgumentException("windows of different lengths in one batch");
       }
+      System.arraycopy(windows[i], 0, flat, i * steps, steps);
+    }
+    return windows(flat, windows.length, steps, values);
+  }
+
+  /**
+   * As {@link #windows(int[][], int)}, from {@code n} windows of {@code steps} values laid end to
+   * end in {@code flat}.
+   */
+  public static INDArray windows(int[] flat, int n, int steps, int values) {
+    INDArray out = Nd4j.zeros(DataType.FLOAT, n, values, steps);
+    DataBuffer data = out.data();
+    for (int i = 0; i < n; i++) {
       for (int t = 0; t < steps; t++) {
-        if (windows[i][t] != Frame.MISSING) {
-          out.putScalar(new long[] {i, checked(windows[i][t], values), t}, 1.0);
+        int v = flat[i * steps + t];
+        if (v != Frame.MISSING) {
+          // c order: [i][v][t]
+          data.put(((long) i * values + checked(v, values)) * steps + t, 1f);
         }
       }
     }
@@ -34,12 +50,20 @@ public final class OneHot {
   /** {@code [n, steps]}: 1 where the value is present, 0 where it is {@code -1}. */
   public static INDArray mask(int[][] rows) {
     int steps = rows.length == 0 ? 0 : rows[0].length;
-    INDArray out = Nd4j.zeros(DataType.FLOAT, rows.length, steps);
+    int[] flat = new int[rows.length * steps];
     for (int i = 0; i < rows.length; i++) {
-      for (int t = 0; t < steps; t++) {
-        if (rows[i][t] != Frame.MISSING) {
-          out.putScalar(i, t, 1.0);
-        }
+      System.arraycopy(rows[i], 0, flat, i * steps, steps);
+    }
+    return mask(flat, rows.length, steps);
+  }
+
+  /** As {@link #mask(int[][])}, from {@code n} rows of {@code steps} laid end to end. */
+  public static INDArray mask(int[] flat, int n, int steps) {
+    INDArray out = Nd4j.zeros(DataType.FLOAT, n, steps);
+    DataBuffer data = out.data();
+    for (int k = 0; k < n * steps; k++) {
+      if (flat[k] != Frame.MISSING) {
+        data.put(k, 1f);
       }
     }
     return out;
@@ -48,8 +72,9 @@ public final class OneHot {
   /** Labels as {@code [n, values]}. */
   public static INDArray labels(int[] labels, int values) {
     INDArray out = Nd4j.zeros(DataType.FLOAT, labels.length, values);
+    DataBuffer data = out.data();
     for (int i = 0; i < labels.length; i++) {
-      out.putScalar(i, checked(labels[i], values), 1.0);
+      data.put((long) i * values + checked(labels[i], values), 1f);
     }
     return out;
   }
@@ -75,26 +100,7 @@ public final class OneHot {
    * @param featureMask attach a feature mask (variants whose inputs have masked steps)
    */
   public static Batch batch(List<Frame> frames, int values, boolean perStep, boolean featureMask) {
-    int n = frames.size();
-    int[][] x = new int[n][];
-    int[][] y = new int[n][];
-    for (int i = 0; i < n; i++) {
-      x[i] = frames.get(i).features();
-      y[i] = frames.get(i).labels();
-    }
-    INDArray features = windows(x, values);
-    INDArray fMask = featureMask ? mask(x) : null;
-    if (perStep) {
-      return new Batch(features, windows(y, values), fMask, mask(y));
-    }
-    int[] last = new int[n];
-    for (int i = 0; i < n; i++) {
-      if (y[i].length != 1) {
-        throw new IllegalArgumentException("expected one label per frame, found " + y[i].length);
-      }
-      last[i] = y[i][0];
-    }
-    return new Batch(features, labels(last, values), fMask, null);
+    return PackedBatch.of(frames).encode(values, perStep, featureMask);
   }
 
   /** The most probable value of each row of {@code [n, values]} scores. */

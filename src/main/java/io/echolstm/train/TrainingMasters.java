@@ -9,9 +9,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 
 /** Builds the parameter-averaging master with every knob set from {@link TrainSettings}. */
 public final class TrainingMasters {
-  /** Examples in each {@code DataSet} of the training RDD (see {@link RowToDataSet}). */
-  public static final int EXAMPLES_PER_DATASET = 1;
-
   private TrainingMasters() {}
 
   public static ParameterAveragingTrainingMaster parameterAveraging(
@@ -28,9 +25,18 @@ public final class TrainingMasters {
     return builder(train, workers, seed).exportDirectory(exportDirectory).build();
   }
 
+  /** dl4j-spark's system property naming the clock its training stats use. */
+  static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+
   private static ParameterAveragingTrainingMaster.Builder builder(
       TrainSettings train, int workers, long seed) {
-    return new ParameterAveragingTrainingMaster.Builder(workers, EXAMPLES_PER_DATASET)
+    if (train.collectStats() && System.getProperty(TIME_SOURCE_PROPERTY) == null) {
+      // The stats' default clock queries an NTP server on the internet and fails without one.
+      System.setProperty(
+          TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
+    }
+    // Each DataSet of the training RDD is one minibatch (see Minibatches).
+    return new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize())
         .batchSizePerWorker(train.batchSize())
         .averagingFrequency(train.averagingFrequency())
         .workerPrefetchNumBatches(train.prefetch())
@@ -47,10 +53,12 @@ public final class TrainingMasters {
               case NUM_PARTITIONS_WORKERS_DIFFERS -> Repartition.NumPartitionsWorkersDiffers;
             })
         .repartitionStrategy(RepartitionStrategy.Balanced)
-        .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+        // Minibatches caches the training data itself; a chunk handed to fit must not be cached
+        // again (dl4j-spark would also never release it).
+        .storageLevel(null)
         .storageLevelStreams(StorageLevel.MEMORY_ONLY())
         .aggregationDepth(2)
-        .collectTrainingStats(false)
+        .collectTrainingStats(train.collectStats())
         .rngSeed(seed);
   }
 }

@@ -1,5 +1,6 @@
 package io.echolstm.window;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Arrays;
  * @param labels one label (last-step variants) or one per input step, {@code -1} where masked
  * @param reachable per label: the labelled value is part of the model's input
  */
-public record Frame(long seqId, int pos, int[] features, int[] labels, boolean[] reachable) {
+public record Frame(long seqId, int pos, int[] features, int[] labels, boolean[] reachable)
+    implements Serializable {
   /** Marks a masked input step or label. */
   public static final int MISSING = -1;
 

@@ -33,7 +33,9 @@ class ConfigLoaderTest {
     assertEquals(List.of(1), e.lags());
     assertEquals(List.of(Variant.STATELESS), e.variants());
     assertEquals(TrainSettings.AUTO_WORKERS, e.train().workers());
-    assertEquals(Approach.EXPORT, e.train().approach());
+    assertEquals(Approach.DIRECT, e.train().approach());
+    assertEquals(5000, e.train().evalEveryWindows());
+    assertEquals(3, e.train().patience());
   }
 
   @Test

@@ -41,6 +41,7 @@ class DeterminismIT {
       Set.of(
           "run_id",
           "train_seconds",
+          "prepare_seconds",
           "windows_per_second",
           "seconds_to_target",
           "started_at",

@@ -61,7 +61,9 @@ class VariantsSparkTest extends SparkTestSession {
     // Rows with short history are kept (position 1: one masked step): 10 - lag rows per
     // sequence instead of 10 - (window - 1), and they are learned too.
     assertEquals(50L * (10 - 1), (long) inWindow.<Long>getAs("eval_windows"));
-    assertTrue(d(inWindow, "reachable_accuracy") >= 0.99, inWindow.toString());
+    assertEquals("target", inWindow.getAs("stop_reason"));
+    assertTrue(d(inWindow, "validation_accuracy") >= 0.99, inWindow.toString());
+    assertTrue(d(inWindow, "reachable_accuracy") >= 0.97, inWindow.toString());
     Row control = rows.get(1);
     assertTrue(control.<Boolean>getAs("control"));
     assertNull(control.getAs("reachable_accuracy"));
@@ -90,10 +92,13 @@ class VariantsSparkTest extends SparkTestSession {
             "train.target-accuracy=0.95");
     Row r = rows.get(0);
     assertFalse(r.<Boolean>getAs("control"));
-    assertTrue(d(r, "accuracy") >= 0.95, r.toString());
+    // Stopped on the validation stream at 0.95; the reported test accuracy is measured on other
+    // sequences, so it is close to the target but not at or above it by construction.
+    assertTrue(d(r, "validation_accuracy") >= 0.95, r.toString());
+    assertTrue(d(r, "accuracy") >= 0.9, r.toString());
     long toTarget = r.<Long>getAs("windows_to_target");
     List<Row> history = r.getList(r.fieldIndex("history"));
-    assertEquals(r.<Integer>getAs("epochs"), history.size());
+    assertEquals("target", r.getAs("stop_reason"));
     assertTrue(r.<Integer>getAs("epochs") < 10, "stopped at the target: " + r);
     assertEquals(toTarget, (long) history.get(history.size() - 1).<Long>getAs("train_windows"));
     assertTrue(d(history.get(0), "accuracy") < d(r, "accuracy"), "a learning curve: " + history);

@@ -46,17 +46,17 @@ class ParameterAveragingOracleTest extends SparkTestSession {
     jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
-  /** Minibatches of single-example DataSets framed from generated sequences. */
-  private static List<List<DataSet>> minibatches() {
-    List<DataSet> examples = new ArrayList<>();
+  /** Minibatch DataSets (as the job's training data holds them) framed from generated sequences. */
+  private static List<DataSet> minibatches() {
+    List<Frame> frames = new ArrayList<>();
     for (int[] s : SequenceGenerator.partition(SEED, Seeds.TRAIN_STREAM, 0, 10, VALUES, 10)) {
-      for (Frame frame : Framing.frame(Variant.STATELESS, 0, s, WINDOW, LAG)) {
-        examples.add(OneHot.example(frame.features(), frame.labels()[0], VALUES));
-      }
+      frames.addAll(Framing.frame(Variant.STATELESS, 0, s, WINDOW, LAG));
     }
-    List<List<DataSet>> out = new ArrayList<>();
+    List<DataSet> out = new ArrayList<>();
     for (int b = 0; b < MINIBATCHES; b++) {
-      out.add(examples.subList(b * BATCH, (b + 1) * BATCH));
+      out.add(
+          OneHot.batch(frames.subList(b * BATCH, (b + 1) * BATCH), VALUES, false, false)
+              .toDataSet());
     }
     return out;
   }
@@ -74,11 +74,14 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             true,
             approach,
             Repartitioning.NEVER,
+            false,
             1,
             0.05,
             OptionalDouble.empty(),
             OptionalDouble.empty(),
-            1);
+            0,
+            0.0,
+            1000);
     SparkDl4jMultiLayer sparkNet =
         new SparkDl4jMultiLayer(jsc, conf, TrainingMasters.parameterAveraging(settings, 1, SEED));
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
@@ -86,9 +89,9 @@ class ParameterAveragingOracleTest extends SparkTestSession {
     INDArray initial = local.params().dup();
     assertEquals(initial, sparkNet.getNetwork().params(), "same seed, same initial parameters");
 
-    for (List<DataSet> minibatch : minibatches()) {
-      sparkNet.fit(jsc.parallelize(minibatch, 1));
-      local.fit(DataSet.merge(minibatch));
+    for (DataSet minibatch : minibatches()) {
+      sparkNet.fit(jsc.parallelize(List.of(minibatch), 1));
+      local.fit(minibatch.copy());
     }
 
     INDArray distributed = sparkNet.getNetwork().params();

@@ -1,0 +1,228 @@
+package io.echolstm.train;
+
+import io.echolstm.config.Variant;
+import io.echolstm.data.Seeds;
+import io.echolstm.window.Frame;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * A point's training windows as minibatches that stay on the executors that built them: framed rows
+ * are spread over one partition per worker, shuffled and grouped into minibatches inside each
+ * partition, and cached there as integers (a few bytes per window, not a one-hot array). Each
+ * {@link #chunk} is a slice of every partition, one-hot encoded as it is fitted, so training never
+ * moves data between executors and needs no shared file system. Closing it releases the cache.
+ */
+public final class Minibatches implements AutoCloseable {
+  private final JavaRDD<PackedBatch> cached;
+  private final List<int[]> sizes;
+  private final long seed;
+  private final int values;
+  private final Variant variant;
+
+  private Minibatches(
+      JavaRDD<PackedBatch> cached, List<int[]> sizes, long seed, int values, Variant variant) {
+    this.cached = cached;
+    this.sizes = sizes;
+    this.seed = seed;
+    this.values = values;
+    this.variant = variant;
+  }
+
+  /**
+   * Builds and caches the minibatches of {@code frames} (rows of {@link
+   * io.echolstm.window.WindowFrames#SCHEMA}), one partition of frames per worker, each ordered by
+   * {@code (seq_id, pos)} as {@link io.echolstm.window.WindowFrames#frame} leaves them. Runs one
+   * Spark job; only the minibatch sizes reach the driver.
+   */
+  public static Minibatches build(
+      Dataset<Row> frames, int batchSize, long seed, int values, Variant variant) {
+    JavaRDD<PackedBatch> cached =
+        frames
+            .toJavaRDD()
+            .mapPartitionsWithIndex(new BatchPartition(batchSize, seed), true)
+            .persist(StorageLevel.MEMORY_ONLY());
+    List<int[]> sizes;
+    try {
+      sizes = cached.mapPartitions(new Sizes()).collect();
+    } catch (RuntimeException e) {
+      cached.unpersist(false);
+      throw e;
+    }
+    return new Minibatches(cached, List.copyOf(sizes), seed, values, variant);
+  }
+
+  /** Minibatches in each partition (one partition per worker). */
+  public int[] minibatchesPerPartition() {
+    return sizes.stream().mapToInt(s -> s.length).toArray();
+  }
+
+  /** Examples (frames) over all minibatches. */
+  public long examples() {
+    long n = 0;
+    for (int[] s : sizes) {
+      for (int k : s) {
+        n += k;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Chunk {@code chunk} of {@code chunks} of epoch {@code epoch}: from each partition, the
+   * minibatches whose rank in that epoch's seeded permutation falls in the chunk's share. The
+   * chunks of one epoch cover every minibatch exactly once.
+   */
+  public JavaRDD<DataSet> chunk(int epoch, int chunk, int chunks) {
+    return cached
+        .mapPartitionsWithIndex(new SelectChunk(seed, epoch, chunk, chunks), true)
+        .map(new Encode(values, variant));
+  }
+
+  /** Examples in {@link #chunk}, computed on the driver from the sizes alone. */
+  public long chunkExamples(int epoch, int chunk, int chunks) {
+    long n = 0;
+    for (int p = 0; p < sizes.size(); p++) {
+      int[] s = sizes.get(p);
+      for (int i : selected(s.length, seed, epoch, p, chunk, chunks)) {
+        n += s[i];
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Indices (into a partition's {@code n} minibatches) of one chunk: a seeded permutation of {@code
+   * 0..n-1} per (seed, epoch, partition), cut into {@code chunks} nearly equal consecutive slices.
+   */
+  static int[] selected(int n, long seed, int epoch, int partition, int chunk, int chunks) {
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) {
+      perm[i] = i;
+    }
+    SplittableRandom rng =
+        new SplittableRandom(
+            Seeds.derive(
+                Seeds.derive(seed, Seeds.ORDER_STREAM, epoch), Seeds.ORDER_STREAM, partition));
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    int from = (int) ((long) chunk * n / chunks);
+    int to = (int) ((long) (chunk + 1) * n / chunks);
+    int[] out = new int[to - from];
+    System.arraycopy(perm, from, out, 0, out.length);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    cached.unpersist(false);
+  }
+
+  /** Shuffles a partition's frames (seeded by partition) and groups them into minibatches. */
+  static final class BatchPartition
+      implements Function2<Integer, Iterator<Row>, Iterator<PackedBatch>> {
+    private final int batchSize;
+    private final long seed;
+
+    BatchPartition(int batchSize, long seed) {
+      this.batchSize = batchSize;
+      this.seed = seed;
+    }
+
+    @Override
+    public Iterator<PackedBatch> call(Integer partition, Iterator<Row> rows) {
+      List<Frame> frames = new ArrayList<>();
+      rows.forEachRemaining(r -> frames.add(RowToDataSet.frame(r)));
+      return batches(frames, batchSize, Seeds.derive(seed, Seeds.ORDER_STREAM, -1L - partition))
+          .iterator();
+    }
+  }
+
+  /** {@code frames} shuffled with {@code seed} and cut into minibatches of {@code batchSize}. */
+  static List<PackedBatch> batches(List<Frame> frames, int batchSize, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    Frame[] all = frames.toArray(new Frame[0]);
+    for (int i = all.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      Frame t = all[i];
+      all[i] = all[j];
+      all[j] = t;
+    }
+    List<PackedBatch> out = new ArrayList<>();
+    for (int from = 0; from < all.length; from += batchSize) {
+      out.add(
+          PackedBatch.of(Arrays.asList(all).subList(from, Math.min(all.length, from + batchSize))));
+    }
+    return out;
+  }
+
+  /** The number of frames in each minibatch of a partition. */
+  static final class Sizes
+      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<PackedBatch>, int[]> {
+    @Override
+    public Iterator<int[]> call(Iterator<PackedBatch> batches) {
+      List<Integer> out = new ArrayList<>();
+      batches.forEachRemaining(b -> out.add(b.size()));
+      return List.of(out.stream().mapToInt(Integer::intValue).toArray()).iterator();
+    }
+  }
+
+  /** Keeps the minibatches of one chunk (see {@link #selected}). */
+  static final class SelectChunk
+      implements Function2<Integer, Iterator<PackedBatch>, Iterator<PackedBatch>> {
+    private final long seed;
+    private final int epoch;
+    private final int chunk;
+    private final int chunks;
+
+    SelectChunk(long seed, int epoch, int chunk, int chunks) {
+      this.seed = seed;
+      this.epoch = epoch;
+      this.chunk = chunk;
+      this.chunks = chunks;
+    }
+
+    @Override
+    public Iterator<PackedBatch> call(Integer partition, Iterator<PackedBatch> batches) {
+      List<PackedBatch> all = new ArrayList<>();
+      batches.forEachRemaining(all::add);
+      List<PackedBatch> out = new ArrayList<>();
+      for (int i : selected(all.size(), seed, epoch, partition, chunk, chunks)) {
+        out.add(all.get(i));
+      }
+      return out.iterator();
+    }
+  }
+
+  /** One-hot encodes a minibatch where it is fitted. */
+  static final class Encode implements Function<PackedBatch, DataSet> {
+    private final int values;
+    private final Variant variant;
+
+    Encode(int values, Variant variant) {
+      this.values = values;
+      this.variant = variant;
+    }
+
+    @Override
+    public DataSet call(PackedBatch batch) {
+      return batch
+          .encode(values, variant.perStepOutput(), RowToDataSet.hasFeatureMask(variant))
+          .toDataSet();
+    }
+  }
+}
