@@ -34,6 +34,24 @@ public final class NetworkFactory {
    */
   public static MultiLayerConfiguration build(
       Variant variant, int values, int hidden, double learningRate, long seed, int window) {
+    return build(variant, values, hidden, learningRate, seed, window, LstmImplementation.DL4J);
+  }
+
+  /**
+   * As {@link #build(Variant, int, int, double, long, int)}, with the LSTM layer's implementation
+   * chosen: both give the same parameters layout, initialisation and math.
+   *
+   * @param implementation {@link LstmImplementation#FAST} for {@link FastLstm}, {@link
+   *     LstmImplementation#DL4J} for DL4J's layer
+   */
+  public static MultiLayerConfiguration build(
+      Variant variant,
+      int values,
+      int hidden,
+      double learningRate,
+      long seed,
+      int window,
+      LstmImplementation implementation) {
     if (values < 2 || hidden < 1 || window < 1 || !(learningRate > 0)) {
       throw new IllegalArgumentException(
           "values >= 2, hidden >= 1, window >= 1 and learningRate > 0 required, found "
@@ -46,6 +64,11 @@ public final class NetworkFactory {
               + learningRate);
     }
     LSTM lstm = new LSTM.Builder().nIn(values).nOut(hidden).activation(Activation.TANH).build();
+    if (implementation == LstmImplementation.FAST) {
+      lstm = FastLstm.of(lstm);
+    } else if (implementation != LstmImplementation.DL4J) {
+      throw new IllegalArgumentException("LSTM implementation required");
+    }
     NeuralNetConfiguration.ListBuilder list =
         new NeuralNetConfiguration.Builder()
             .seed(seed)

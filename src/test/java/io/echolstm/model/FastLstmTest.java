@@ -1,0 +1,601 @@
+package io.echolstm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.echolstm.config.Variant;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The fast LSTM layer against DL4J's: outputs, every gradient and the input epsilon through {@link
+ * MultiLayerNetwork}, fitting, truncated BPTT and rnnTimeStep, plus the configuration round trips.
+ */
+class FastLstmTest {
+  private static final int VALUES = 11;
+  private static final int HIDDEN = 7;
+  private static final double RTOL = 1e-4;
+
+  // ---------------------------------------------------------------------------------------------
+  // Data
+
+  private record Batch(
+      INDArray features, INDArray labels, INDArray featureMask, INDArray labelMask) {
+    DataSet dataSet() {
+      return new DataSet(features, labels, featureMask, labelMask);
+    }
+  }
+
+  /** Features [m, values, t]: one-hot or Gaussian. */
+  private static INDArray features(Random rnd, int m, int t, boolean oneHot) {
+    INDArray f = Nd4j.zeros(DataType.FLOAT, m, VALUES, t);
+    for (int b = 0; b < m; b++) {
+      for (int s = 0; s < t; s++) {
+        if (oneHot) {
+          f.putScalar(new int[] {b, rnd.nextInt(VALUES), s}, 1.0);
+        } else {
+          for (int k = 0; k < VALUES; k++) {
+            f.putScalar(new int[] {b, k, s}, rnd.nextGaussian());
+          }
+        }
+      }
+    }
+    return f;
+  }
+
+  /** Feature mask [m, t]: each row's leading steps masked (0..t-1 of them; row 0 unmasked). */
+  private static INDArray leadingMask(Random rnd, int m, int t) {
+    INDArray mask = Nd4j.ones(DataType.FLOAT, m, t);
+    for (int b = 1; b < m; b++) {
+      int masked = rnd.nextInt(t);
+      for (int s = 0; s < masked; s++) {
+        mask.putScalar(b, s, 0.0);
+      }
+    }
+    return mask;
+  }
+
+  private static Batch lastStepBatch(Random rnd, int m, int t, boolean oneHot, boolean masked) {
+    INDArray f = features(rnd, m, t, oneHot);
+    INDArray mask = masked ? leadingMask(rnd, m, t) : null;
+    if (mask != null) {
+      // Like the masked/whole-sequence framings: padded steps carry no input.
+      for (int b = 0; b < m; b++) {
+        for (int s = 0; s < t; s++) {
+          if (mask.getDouble(b, s) == 0.0) {
+            for (int k = 0; k < VALUES; k++) {
+              f.putScalar(new int[] {b, k, s}, 0.0);
+            }
+          }
+        }
+      }
+    }
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, m, VALUES);
+    for (int b = 0; b < m; b++) {
+      labels.putScalar(b, rnd.nextInt(VALUES), 1.0);
+    }
+    return new Batch(f, labels, mask, null);
+  }
+
+  private static Batch perStepBatch(
+      Random rnd, int m, int t, boolean oneHot, boolean featureMask, boolean labelMask) {
+    INDArray f = features(rnd, m, t, oneHot);
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, m, VALUES, t);
+    for (int b = 0; b < m; b++) {
+      for (int s = 0; s < t; s++) {
+        labels.putScalar(new int[] {b, rnd.nextInt(VALUES), s}, 1.0);
+      }
+    }
+    INDArray fm = featureMask ? leadingMask(rnd, m, t) : null;
+    INDArray lm = null;
+    if (labelMask) {
+      lm = Nd4j.ones(DataType.FLOAT, m, t);
+      for (int b = 0; b < m; b++) {
+        for (int s = 0; s < t; s++) {
+          boolean off = (fm != null && fm.getDouble(b, s) == 0.0) || rnd.nextInt(3) == 0;
+          if (off && !(b == 0 && s == t - 1)) {
+            lm.putScalar(b, s, 0.0);
+          }
+        }
+      }
+    }
+    return new Batch(f, labels, fm, lm);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Networks
+
+  private static MultiLayerNetwork net(Variant variant, LstmImplementation impl, long seed, int t) {
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(NetworkFactory.build(variant, VALUES, HIDDEN, 0.01, seed, t, impl));
+    net.init();
+    return net;
+  }
+
+  /** DL4J's and the fast network with the same parameters. */
+  private static MultiLayerNetwork[] pair(Variant variant, long seed, int t) {
+    MultiLayerNetwork dl4j = net(variant, LstmImplementation.DL4J, seed, t);
+    MultiLayerNetwork fast = net(variant, LstmImplementation.FAST, seed, t);
+    assertEquals(dl4j.params(), fast.params(), "same seed, same initial parameters");
+    // Move away from the initialisation (zero biases make some terms vanish): add noise.
+    INDArray p = dl4j.params().dup();
+    p.addi(Nd4j.randn(new Random(seed).nextLong(), p.shape()).castTo(DataType.FLOAT).muli(0.3));
+    dl4j.setParams(p);
+    fast.setParams(p.dup());
+    return new MultiLayerNetwork[] {dl4j, fast};
+  }
+
+  private static Layer lstmLayer(MultiLayerNetwork net) {
+    Layer l = net.getLayer(0);
+    return l instanceof BaseWrapperLayer w ? w.getUnderlying() : l;
+  }
+
+  private static FastLstmHelper.Stats stats(MultiLayerNetwork fast) {
+    Layer l = lstmLayer(fast);
+    FastLstmLayer layer = assertInstanceOf(FastLstmLayer.class, l);
+    assertEquals(0, layer.helperFailures(), "helper never failed");
+    return layer.fastHelper().stats();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Comparison
+
+  /** |a - e| <= rtol * (|e| + 0.1 * max|e|) element-wise; returns the worst ratio to the bound. */
+  static double worst(INDArray actual, INDArray expected, double rtol) {
+    assertEquals(List.of(toList(expected.shape())), List.of(toList(actual.shape())), "shape");
+    float[] a = actual.dup('c').data().asFloat();
+    float[] e = expected.dup('c').data().asFloat();
+    double max = 0;
+    for (float v : e) {
+      max = Math.max(max, Math.abs(v));
+    }
+    double worst = 0;
+    for (int i = 0; i < e.length; i++) {
+      double bound = rtol * (Math.abs(e[i]) + 0.1 * max) + 1e-30;
+      double diff = Math.abs((double) a[i] - e[i]);
+      if (!(diff <= bound)) {
+        worst = Math.max(worst, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / bound);
+      } else {
+        worst = Math.max(worst, diff / bound);
+      }
+    }
+    return worst;
+  }
+
+  private static Object toList(long[] shape) {
+    List<Long> out = new ArrayList<>();
+    for (long s : shape) {
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static void assertClose(INDArray actual, INDArray expected, String what) {
+    double w = worst(actual, expected, RTOL);
+    assertTrue(w <= 1.0, what + ": off by " + w + " x tolerance");
+  }
+
+  /**
+   * DL4J's result, or null when DL4J itself rejects the call (then the fast network must reject it
+   * too): a [1, t] feature mask before a last-step output layer trips DL4J's mask check in
+   * calculateGradients() and output().
+   */
+  private static <T> T dl4jOrRejected(Supplier<T> dl4j, Executable fast) {
+    try {
+      return dl4j.get();
+    } catch (IllegalStateException rejected) {
+      assertThrows(IllegalStateException.class, fast, "the fast network rejects it too");
+      return null;
+    }
+  }
+
+  private static void assertSameGradients(MultiLayerNetwork dl4j, MultiLayerNetwork fast, Batch b) {
+    Pair<Gradient, INDArray> e =
+        dl4jOrRejected(
+            () -> dl4j.calculateGradients(b.features(), b.labels(), b.featureMask(), b.labelMask()),
+            () ->
+                fast.calculateGradients(b.features(), b.labels(), b.featureMask(), b.labelMask()));
+    if (e != null) {
+      Map<String, INDArray> eg = copy(e.getFirst());
+      INDArray eEps = e.getSecond().dup();
+      Pair<Gradient, INDArray> a =
+          fast.calculateGradients(b.features(), b.labels(), b.featureMask(), b.labelMask());
+      Map<String, INDArray> ag = copy(a.getFirst());
+      assertEquals(eg.keySet(), ag.keySet());
+      for (String key : eg.keySet()) {
+        assertClose(ag.get(key), eg.get(key), "gradient " + key);
+      }
+      assertClose(a.getSecond(), eEps, "epsilon to the input");
+    }
+
+    // The same through computeGradientAndScore() + gradient(), as fit() does.
+    dl4j.setInput(b.features());
+    dl4j.setLabels(b.labels());
+    dl4j.setLayerMaskArrays(b.featureMask(), b.labelMask());
+    dl4j.computeGradientAndScore();
+    double eScore = dl4j.score();
+    Map<String, INDArray> eg2 = copy(dl4j.gradient());
+    fast.setInput(b.features());
+    fast.setLabels(b.labels());
+    fast.setLayerMaskArrays(b.featureMask(), b.labelMask());
+    fast.computeGradientAndScore();
+    assertEquals(eScore, fast.score(), 1e-5 * Math.abs(eScore), "score");
+    Map<String, INDArray> ag2 = copy(fast.gradient());
+    assertEquals(eg2.keySet(), ag2.keySet());
+    for (String key : eg2.keySet()) {
+      assertClose(ag2.get(key), eg2.get(key), "gradient (computeGradientAndScore) " + key);
+    }
+    dl4j.clearLayerMaskArrays();
+    fast.clearLayerMaskArrays();
+
+    INDArray eOut =
+        dl4jOrRejected(
+            () -> dl4j.output(b.features(), false, b.featureMask(), b.labelMask()),
+            () -> fast.output(b.features(), false, b.featureMask(), b.labelMask()));
+    if (eOut != null) {
+      assertClose(fast.output(b.features(), false, b.featureMask(), b.labelMask()), eOut, "output");
+    }
+    // The LSTM layer's own activations (masked steps zeroed).
+    List<INDArray> eAct = dl4j.feedForward(b.features(), b.featureMask(), b.labelMask());
+    List<INDArray> aAct = fast.feedForward(b.features(), b.featureMask(), b.labelMask());
+    assertClose(aAct.get(1), eAct.get(1), "LSTM layer activations");
+    dl4j.clearLayerMaskArrays();
+    fast.clearLayerMaskArrays();
+  }
+
+  private static Map<String, INDArray> copy(Gradient g) {
+    Map<String, INDArray> out = new java.util.TreeMap<>();
+    g.gradientForVariable().forEach((k, v) -> out.put(k, v.dup()));
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tests: equality with DL4J
+
+  @Test
+  void lastTimeStepNetworkMatchesDl4j() {
+    Random rnd = new Random(1);
+    int t = 5;
+    for (boolean oneHot : new boolean[] {true, false}) {
+      for (boolean masked : new boolean[] {false, true}) {
+        for (int m : new int[] {1, 4, 33}) {
+          MultiLayerNetwork[] nets = pair(Variant.MASKED, 42 + m, t);
+          assertSameGradients(nets[0], nets[1], lastStepBatch(rnd, m, t, oneHot, masked));
+          FastLstmHelper.Stats s = stats(nets[1]);
+          assertTrue(s.backwards() > 0, "fast backward ran: " + s);
+          assertEquals(0, s.declined(), "nothing declined: " + s);
+          assertTrue(
+              oneHot ? s.oneHotForwards() > 0 && s.denseForwards() == 0 : s.oneHotForwards() == 0,
+              "one-hot path iff one-hot input: " + s);
+        }
+      }
+    }
+  }
+
+  @Test
+  void perStepNetworkMatchesDl4j() {
+    Random rnd = new Random(2);
+    int t = 6;
+    for (boolean oneHot : new boolean[] {true, false}) {
+      for (int masks = 0; masks < 3; masks++) {
+        for (int m : new int[] {1, 5, 32}) {
+          MultiLayerNetwork[] nets = pair(Variant.SEQ2SEQ, 7 + m, t);
+          // masks: 0 none, 1 label mask, 2 feature (leading steps) and label masks
+          Batch b = perStepBatch(rnd, m, t, oneHot, masks == 2, masks >= 1);
+          assertSameGradients(nets[0], nets[1], b);
+          FastLstmHelper.Stats s = stats(nets[1]);
+          assertTrue(s.backwards() > 0 && s.declined() == 0, s.toString());
+        }
+      }
+    }
+  }
+
+  @Test
+  void nearlyOneHotInputTakesTheDensePathAndMatches() {
+    Random rnd = new Random(3);
+    int t = 4;
+    int m = 6;
+    for (int kind = 0; kind < 3; kind++) {
+      Batch b = lastStepBatch(rnd, m, t, true, false);
+      INDArray f = b.features();
+      switch (kind) {
+        case 0 -> f.putScalar(new int[] {2, 0, 1}, 0.999); // a value that is not exactly 1
+        case 1 -> f.putScalar(new int[] {3, 0, 2}, f.getDouble(3, 0, 2) + 1.0); // two ones (or a 2)
+        default -> f.putScalar(new int[] {5, VALUES - 1, 3}, -1e-30); // a tiny non-zero
+      }
+      MultiLayerNetwork[] nets = pair(Variant.STATELESS, 5, t);
+      assertSameGradients(nets[0], nets[1], b);
+      FastLstmHelper.Stats s = stats(nets[1]);
+      assertEquals(0, s.oneHotForwards(), "kind " + kind + ": " + s);
+      assertTrue(s.denseForwards() > 0, s.toString());
+    }
+  }
+
+  @Test
+  void oneHotDetectionIsExact() {
+    // c order [m=3, n=3, t=1]
+    float[] x = {0, 1, 0, 0, 0, 0, 1, 0, 0};
+    int[] hot = FastLstmHelper.oneHot(x, 3, 3, 1, null);
+    assertEquals(List.of(1, -1, 0), List.of(hot[0], hot[1], hot[2]));
+    // c order [m=2, n=2, t=2]: (b, k, s) at (b*2 + k)*2 + s; result at s*m + b
+    float[] y = {1, 0, 0, 1, 0, 0, 0, 1};
+    hot = FastLstmHelper.oneHot(y, 2, 2, 2, null);
+    assertEquals(List.of(0, -1, 1, 1), List.of(hot[0], hot[1], hot[2], hot[3]));
+    assertNull(FastLstmHelper.oneHot(new float[] {0, 1, 1}, 1, 3, 1, null));
+    assertNull(FastLstmHelper.oneHot(new float[] {0, 0.5f, 0}, 1, 3, 1, null));
+    assertNull(FastLstmHelper.oneHot(new float[] {0, 1, Float.NaN}, 1, 3, 1, null));
+    assertNull(FastLstmHelper.oneHot(new float[] {2, 0, 0}, 1, 3, 1, null));
+    hot = FastLstmHelper.oneHot(new float[] {1, 1, 0, 0}, 1, 2, 2, null);
+    assertEquals(List.of(0, 0), List.of(hot[0], hot[1]), "feature 0 at both steps");
+    assertNull(
+        FastLstmHelper.oneHot(new float[] {1, 1, 1, 0}, 1, 2, 2, null), "two ones at step 0");
+  }
+
+  @Test
+  void comparisonDetectsASmallParameterChange() {
+    // The tolerance is tight enough to see a 1e-3 change of one recurrent weight.
+    Random rnd = new Random(4);
+    MultiLayerNetwork[] nets = pair(Variant.STATELESS, 9, 5);
+    Batch b = lastStepBatch(rnd, 8, 5, true, false);
+    INDArray rw = nets[1].getParam("0_RW");
+    rw.putScalar(3, 5, rw.getDouble(3, 5) + 1e-3);
+    INDArray e =
+        nets[0]
+            .calculateGradients(b.features(), b.labels(), null, null)
+            .getFirst()
+            .getGradientFor("0_W")
+            .dup();
+    INDArray a =
+        nets[1]
+            .calculateGradients(b.features(), b.labels(), null, null)
+            .getFirst()
+            .getGradientFor("0_W")
+            .dup();
+    assertTrue(worst(a, e, RTOL) > 1.0, "a changed parameter must show");
+  }
+
+  @Test
+  void fittingGivesTheSameParameters() {
+    Random rnd = new Random(5);
+    for (Variant v : new Variant[] {Variant.STATELESS, Variant.WHOLE_SEQUENCE, Variant.SEQ2SEQ}) {
+      int t = 5;
+      MultiLayerNetwork[] nets = pair(v, 11, t);
+      for (int it = 0; it < 6; it++) {
+        Batch b =
+            v.perStepOutput()
+                ? perStepBatch(rnd, 16, t, true, false, true)
+                : lastStepBatch(rnd, 16, t, true, v == Variant.WHOLE_SEQUENCE);
+        nets[0].fit(b.dataSet());
+        nets[1].fit(b.dataSet());
+      }
+      assertClose(nets[1].params(), nets[0].params(), v + " parameters after 6 fit steps");
+      assertNotEquals(
+          net(v, LstmImplementation.DL4J, 11, t).params(), nets[0].params(), "training moved");
+      FastLstmHelper.Stats s = stats(nets[1]);
+      assertTrue(s.forwardsReused() >= 6, "backprop reused the training forward pass: " + s);
+      assertEquals(0, s.declined(), s.toString());
+    }
+  }
+
+  @Test
+  void truncatedBpttFitMatches() {
+    // The stateful variant: TBPTT segments of `window` steps over longer sequences, state carried.
+    Random rnd = new Random(6);
+    int window = 3;
+    MultiLayerNetwork[] nets = pair(Variant.STATEFUL, 13, window);
+    for (int it = 0; it < 4; it++) {
+      Batch b = perStepBatch(rnd, 8, 4 * window, true, false, true);
+      nets[0].fit(b.dataSet());
+      nets[1].fit(b.dataSet());
+      assertClose(nets[1].params(), nets[0].params(), "parameters after TBPTT fit " + it);
+    }
+    FastLstmHelper.Stats s = stats(nets[1]);
+    assertTrue(s.backwards() >= 16 && s.declined() == 0, s.toString());
+  }
+
+  @Test
+  void truncatedBpttWithShorterBackwardLengthMatches() {
+    Random rnd = new Random(7);
+    MultiLayerConfiguration[] confs = new MultiLayerConfiguration[2];
+    for (LstmImplementation impl : LstmImplementation.values()) {
+      MultiLayerConfiguration c =
+          NetworkFactory.build(Variant.STATEFUL, VALUES, HIDDEN, 0.01, 3, 4, impl);
+      c.setTbpttBackLength(2);
+      confs[impl.ordinal()] = c;
+    }
+    MultiLayerNetwork fast = new MultiLayerNetwork(confs[0]);
+    MultiLayerNetwork dl4j = new MultiLayerNetwork(confs[1]);
+    fast.init();
+    dl4j.init();
+    fast.setParams(dl4j.params().dup());
+    for (int it = 0; it < 3; it++) {
+      Batch b = perStepBatch(rnd, 5, 10, false, false, true);
+      dl4j.fit(b.dataSet());
+      fast.fit(b.dataSet());
+    }
+    assertClose(fast.params(), dl4j.params(), "parameters after TBPTT (backward length 2)");
+    assertEquals(0, stats(fast).declined());
+  }
+
+  @Test
+  void rnnTimeStepMatches() {
+    Random rnd = new Random(8);
+    MultiLayerNetwork[] nets = pair(Variant.SEQ2SEQ, 17, 4);
+    for (int chunk = 0; chunk < 4; chunk++) {
+      INDArray f = features(rnd, 3, chunk + 1, chunk % 2 == 0);
+      assertClose(nets[1].rnnTimeStep(f), nets[0].rnnTimeStep(f), "rnnTimeStep chunk " + chunk);
+    }
+    assertClose(
+        ((org.deeplearning4j.nn.layers.recurrent.LSTM) lstmLayer(nets[1]))
+            .rnnGetPreviousState()
+            .get("prevMem"),
+        ((org.deeplearning4j.nn.layers.recurrent.LSTM) lstmLayer(nets[0]))
+            .rnnGetPreviousState()
+            .get("prevMem"),
+        "stored memory cell");
+    nets[0].rnnClearPreviousState();
+    nets[1].rnnClearPreviousState();
+    INDArray f = features(rnd, 3, 2, true);
+    assertClose(nets[1].rnnTimeStep(f), nets[0].rnnTimeStep(f), "after clearing the state");
+    assertEquals(0, stats(nets[1]).declined());
+  }
+
+  @Test
+  void unsupportedActivationIsDeclinedAndStillMatches() {
+    Random rnd = new Random(9);
+    MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
+    for (int i = 0; i < 2; i++) {
+      LSTM lstm =
+          new LSTM.Builder().nIn(VALUES).nOut(HIDDEN).activation(Activation.SOFTSIGN).build();
+      MultiLayerConfiguration conf =
+          new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+              .seed(3)
+              .dataType(DataType.FLOAT)
+              .list()
+              .layer(i == 0 ? lstm : FastLstm.of(lstm))
+              .layer(
+                  new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder()
+                      .nIn(HIDDEN)
+                      .nOut(VALUES)
+                      .activation(Activation.SOFTMAX)
+                      .build())
+              .build();
+      nets[i] = new MultiLayerNetwork(conf);
+      nets[i].init();
+    }
+    nets[1].setParams(nets[0].params().dup());
+    assertSameGradients(nets[0], nets[1], perStepBatch(rnd, 4, 3, true, false, false));
+    FastLstmHelper.Stats s = stats(nets[1]);
+    assertTrue(s.declined() > 0 && s.forwardsComputed() == 0, s.toString());
+  }
+
+  @Test
+  void networksInParallelThreadsGiveTheSequentialResult() throws Exception {
+    Random rnd = new Random(10);
+    List<Batch> data = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      data.add(lastStepBatch(rnd, 16, 5, true, false));
+    }
+    MultiLayerNetwork reference = net(Variant.STATELESS, LstmImplementation.FAST, 21, 5);
+    for (Batch b : data) {
+      reference.fit(b.dataSet());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<INDArray>> results = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        results.add(
+            pool.submit(
+                () -> {
+                  MultiLayerNetwork n = net(Variant.STATELESS, LstmImplementation.FAST, 21, 5);
+                  for (Batch b : data) {
+                    n.fit(b.dataSet());
+                  }
+                  return n.params().dup();
+                }));
+      }
+      for (Future<INDArray> r : results) {
+        assertEquals(reference.params(), r.get(), "parallel networks are independent");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Configuration
+
+  @Test
+  void configurationSurvivesJsonAndJavaSerialization() throws Exception {
+    for (Variant v : new Variant[] {Variant.STATELESS, Variant.SEQ2SEQ, Variant.STATEFUL}) {
+      MultiLayerConfiguration conf =
+          NetworkFactory.build(v, VALUES, HIDDEN, 0.01, 1, 5, LstmImplementation.FAST);
+      String json = conf.toJson();
+      assertTrue(json.contains(FastLstm.class.getName()), "JSON names the fast layer");
+      MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
+      assertEquals(conf, back, v + " JSON round trip");
+      assertEquals(json, back.toJson());
+
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(conf);
+      }
+      MultiLayerConfiguration java;
+      try (ObjectInputStream in =
+          new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        java = (MultiLayerConfiguration) in.readObject();
+      }
+      assertEquals(conf, java, v + " Java serialization");
+      MultiLayerNetwork net = new MultiLayerNetwork(java);
+      net.init();
+      assertInstanceOf(FastLstmLayer.class, lstmLayer(net));
+
+      MultiLayerConfiguration dl4j =
+          NetworkFactory.build(v, VALUES, HIDDEN, 0.01, 1, 5, LstmImplementation.DL4J);
+      assertNotEquals(dl4j, conf, "fast and DL4J configurations differ");
+      assertFalse(dl4j.toJson().contains(FastLstm.class.getName()));
+    }
+  }
+
+  @Test
+  void fastCopyKeepsEveryDl4jSetting() {
+    LSTM lstm =
+        new LSTM.Builder()
+            .nIn(3)
+            .nOut(4)
+            .activation(Activation.TANH)
+            .forgetGateBiasInit(2.5)
+            .name("x")
+            .build();
+    FastLstm fast = FastLstm.of(lstm);
+    assertEquals(2.5, fast.getForgetGateBiasInit());
+    assertEquals("x", fast.getLayerName());
+    assertEquals(3, fast.getNIn());
+    assertEquals(4, fast.getNOut());
+    assertFalse(fast.isHelperAllowFallback(), "fallback off: helper errors are not hidden");
+    LSTM plain = (LSTM) lstm.clone();
+    plain.setHelperAllowFallback(false);
+    // Equal field by field to the DL4J layer, but a different layer.
+    assertNotEquals(plain, fast);
+    assertNotEquals(fast, plain);
+    assertEquals(fast, FastLstm.of(lstm));
+    assertEquals(fast, fast.clone());
+  }
+
+  @Test
+  void implementationIds() {
+    assertEquals(LstmImplementation.FAST, LstmImplementation.parse("fast"));
+    assertEquals(LstmImplementation.DL4J, LstmImplementation.parse("dl4j"));
+    assertEquals("fast", LstmImplementation.FAST.id());
+    assertThrows(IllegalArgumentException.class, () -> LstmImplementation.parse("cudnn"));
+  }
+}
