@@ -1,5 +1,6 @@
 package io.echolstm.config;
 
+import io.echolstm.model.LstmImplementation;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -157,6 +158,7 @@ public final class ConfigLoader {
               v.enumValue(Key.TRAIN_APPROACH, Approach.class),
               v.enumValue(Key.TRAIN_REPARTITION, Repartitioning.class),
               v.bool(Key.TRAIN_COLLECT_STATS),
+              v.enumValue(Key.MODEL_LSTM, LstmImplementation.class),
               v.integer(Key.TRAIN_EPOCHS),
               v.decimal(Key.TRAIN_LEARNING_RATE),
               v.optionalDecimal(Key.TRAIN_TARGET_ACCURACY),
@@ -178,7 +180,8 @@ public final class ConfigLoader {
           v.intList(Key.SWEEP_LAGS),
           v.intList(Key.SWEEP_WINDOWS),
           v.intList(Key.MODEL_HIDDEN),
-          variants);
+          variants,
+          v.concurrency());
     } catch (SettingsException e) {
       throw v.renamed(e);
     }
@@ -254,6 +257,15 @@ public final class ConfigLoader {
             throw new SettingsException(
                 source(key), "expected true or false, found '" + text + "'");
       };
+    }
+
+    /** {@code sweep.concurrency}: a count >= 1, or {@link ExperimentSettings#AUTO_CONCURRENCY}. */
+    int concurrency() {
+      if (raw(Key.SWEEP_CONCURRENCY).equals("auto")) {
+        return ExperimentSettings.AUTO_CONCURRENCY;
+      }
+      return Check.atLeast(
+          source(Key.SWEEP_CONCURRENCY), "concurrency", integer(Key.SWEEP_CONCURRENCY), 1);
     }
 
     int workers() {

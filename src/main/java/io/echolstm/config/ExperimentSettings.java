@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param windows windows to sweep, each {@code >= 1} and no longer than the sequence
  * @param hidden LSTM hidden sizes to sweep, each {@code >= 1}
  * @param variants model variants to sweep
+ * @param concurrency points trained at once, or {@link #AUTO_CONCURRENCY}
  */
 public record ExperimentSettings(
     String name,
@@ -31,7 +32,11 @@ public record ExperimentSettings(
     List<Integer> lags,
     List<Integer> windows,
     List<Integer> hidden,
-    List<Variant> variants) {
+    List<Variant> variants,
+    int concurrency) {
+
+  /** Derive the concurrency from the cluster's cores and the workers per point. */
+  public static final int AUTO_CONCURRENCY = 0;
 
   public ExperimentSettings {
     Objects.requireNonNull(name, "name");

@@ -25,7 +25,16 @@ public enum Key {
   SWEEP_LAGS("sweep.lags", "1", "lags to sweep: 0-4, 0,2,7 or a mix"),
   SWEEP_WINDOWS("sweep.windows", "5", "window lengths (time steps per sample) to sweep"),
   SWEEP_VARIANTS("sweep.variants", "stateless", "model variants to sweep"),
+  SWEEP_CONCURRENCY(
+      "sweep.concurrency",
+      "auto",
+      "points trained at once; auto = Spark's cores / workers per point (the smallest value set"
+          + " in the picked experiments applies to the run)"),
   MODEL_HIDDEN("model.hidden", "50", "LSTM hidden sizes to sweep"),
+  MODEL_LSTM(
+      "model.lstm",
+      "fast",
+      "LSTM layer implementation: fast (same math, fewer native calls) or dl4j (DL4J's own)"),
   TRAIN_WORKERS(
       "train.workers", "auto", "parameter-averaging workers; auto = Spark's default parallelism"),
   TRAIN_BATCH_SIZE("train.batch-size", "128", "minibatch size per worker"),

@@ -3,6 +3,7 @@ package io.echolstm.config;
 import static io.echolstm.config.Check.atLeast;
 import static io.echolstm.config.Check.positive;
 
+import io.echolstm.model.LstmImplementation;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
@@ -19,6 +20,7 @@ import java.util.OptionalDouble;
  * @param approach how training data reaches the workers
  * @param repartition when the training RDD is rebalanced across workers
  * @param collectStats have the training master time its phases and log the split per point
+ * @param lstm the LSTM layer's implementation (both compute the same function)
  * @param epochs passes over the training windows; with a target, the most
  * @param learningRate Adam learning rate
  * @param targetAccuracy stop once validation accuracy (on reachable labels, where the variant has
@@ -39,6 +41,7 @@ public record TrainSettings(
     Approach approach,
     Repartitioning repartition,
     boolean collectStats,
+    LstmImplementation lstm,
     int epochs,
     double learningRate,
     OptionalDouble targetAccuracy,
@@ -59,6 +62,7 @@ public record TrainSettings(
     atLeast(Key.TRAIN_PREFETCH.key(), "prefetch", prefetch, 0);
     Objects.requireNonNull(approach, "approach");
     Objects.requireNonNull(repartition, "repartition");
+    Objects.requireNonNull(lstm, "lstm");
     atLeast(Key.TRAIN_EPOCHS.key(), "epochs", epochs, 1);
     positive(Key.TRAIN_LEARNING_RATE.key(), "learning rate", learningRate);
     Objects.requireNonNull(targetAccuracy, "targetAccuracy");

@@ -78,6 +78,7 @@ public final class ResultsSchema {
               field("averaging_frequency", IntegerType),
               field("prefetch", IntegerType),
               field("save_updater", BooleanType),
+              field("lstm", StringType),
               field("approach", StringType),
               field("repartition", StringType),
               field("learning_rate", DoubleType),

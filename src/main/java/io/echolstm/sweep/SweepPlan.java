@@ -7,8 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The sweep as data: every point, expanded up front from the picked experiments. */
-public record SweepPlan(List<SweepPoint> points) {
+/**
+ * The sweep as data: every point, expanded up front from the picked experiments.
+ *
+ * @param points the points, in the order they are started and reported
+ * @param concurrency points trained at once, or {@link ExperimentSettings#AUTO_CONCURRENCY}
+ */
+public record SweepPlan(List<SweepPoint> points, int concurrency) {
   public SweepPlan {
     points = List.copyOf(points);
     Map<String, SweepPoint> seen = new LinkedHashMap<>();
@@ -25,7 +30,14 @@ public record SweepPlan(List<SweepPoint> points) {
    */
   public static SweepPlan expand(List<ExperimentSettings> experiments) {
     List<SweepPoint> points = new ArrayList<>();
+    int concurrency = ExperimentSettings.AUTO_CONCURRENCY;
     for (ExperimentSettings e : experiments) {
+      if (e.concurrency() != ExperimentSettings.AUTO_CONCURRENCY) {
+        concurrency =
+            concurrency == ExperimentSettings.AUTO_CONCURRENCY
+                ? e.concurrency()
+                : Math.min(concurrency, e.concurrency());
+      }
       for (Variant variant : e.variants()) {
         for (int hidden : e.hidden()) {
           for (int window : e.windows()) {
@@ -46,6 +58,6 @@ public record SweepPlan(List<SweepPoint> points) {
         }
       }
     }
-    return new SweepPlan(points);
+    return new SweepPlan(points, concurrency);
   }
 }

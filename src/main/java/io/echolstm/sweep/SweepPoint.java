@@ -78,6 +78,7 @@ public record SweepPoint(
         "averaging_frequency=" + train.averagingFrequency(),
         "prefetch=" + train.prefetch(),
         "save_updater=" + train.saveUpdater(),
+        "lstm=" + train.lstm().id(),
         "approach=" + train.approach().name().toLowerCase(Locale.ROOT),
         "repartition=" + train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
         "epochs=" + train.epochs(),

@@ -1,5 +1,6 @@
 package io.echolstm.sweep;
 
+import io.echolstm.config.ExperimentSettings;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
@@ -20,6 +21,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -60,39 +68,128 @@ public final class SweepRunner {
     }
     Set<String> done = overwrite ? Set.of() : results.committedPoints(runId);
     Provenance provenance = Provenance.of(spark);
-    int trained = 0;
-    int skipped = 0;
-    List<String> ids = new ArrayList<>();
     List<SweepPoint> points = plan.points();
+    List<String> ids = points.stream().map(SweepPoint::id).toList();
+    List<Integer> todo = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
-      SweepPoint point = points.get(i);
-      String progress = "point " + (i + 1) + "/" + points.size();
-      ids.add(point.id());
-      if (done.contains(point.id())) {
-        LOG.info("{} [{}]: already in run {}, skipped", progress, point.label(), runId);
-        skipped++;
-        continue;
-      }
-      LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
-      jsc.setJobGroup(point.id(), progress + " " + point.label(), false);
-      try {
-        ResultRow row = runPoint(point, provenance);
-        results.write(row);
+      if (done.contains(points.get(i).id())) {
         LOG.info(
-            "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s; committed",
-            progress,
-            point.label(),
-            String.format("%.4f", row.accuracy()),
-            String.format("%.4f", row.chanceAccuracy()),
-            String.format("%.4f", row.loss()),
-            row.evalWindows(),
-            String.format("%.1f", row.trainSeconds()));
-      } finally {
-        jsc.clearJobGroup();
+            "{} [{}]: already in run {}, skipped",
+            progress(i, points),
+            points.get(i).label(),
+            runId);
+      } else {
+        todo.add(i);
       }
-      trained++;
     }
-    return new Summary(trained, skipped, List.copyOf(ids));
+    int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
+    LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
+    if (concurrency == 1) {
+      for (int i : todo) {
+        trainAndCommit(i, points, provenance);
+      }
+    } else {
+      runConcurrently(todo, points, provenance, concurrency);
+    }
+    return new Summary(todo.size(), points.size() - todo.size(), ids);
+  }
+
+  /**
+   * Points trained at once: the plan's setting, or (auto) as many as the cluster's cores hold when
+   * each point uses its own workers' cores.
+   */
+  int concurrency(SweepPlan plan) {
+    if (plan.concurrency() != ExperimentSettings.AUTO_CONCURRENCY) {
+      return plan.concurrency();
+    }
+    int cores = jsc.defaultParallelism();
+    int workers =
+        plan.points().stream().mapToInt(p -> p.train().resolveWorkers(cores)).max().orElse(cores);
+    return Math.max(1, cores / Math.max(1, workers));
+  }
+
+  /**
+   * Trains {@code todo} on a pool of {@code concurrency} threads, each point in its own Spark job
+   * group. After a failure no further point starts; the points in flight finish and commit, then
+   * the first failure is rethrown.
+   */
+  private void runConcurrently(
+      List<Integer> todo, List<SweepPoint> points, Provenance provenance, int concurrency) {
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency, new PointThreads());
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i : todo) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  if (failure.get() != null) {
+                    return;
+                  }
+                  try {
+                    trainAndCommit(i, points, provenance);
+                  } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                  }
+                }));
+      }
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while points were training", e);
+        } catch (ExecutionException e) {
+          failure.compareAndSet(null, new IllegalStateException(e.getCause()));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
+  /** Names the sweep's threads after what they do (visible in thread dumps and profiles). */
+  private static final class PointThreads implements ThreadFactory {
+    private final AtomicInteger count = new AtomicInteger();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "echo-lstm-point-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
+  private static String progress(int i, List<SweepPoint> points) {
+    return "point " + (i + 1) + "/" + points.size();
+  }
+
+  /** Trains point {@code i} in its own Spark job group and commits its row. */
+  private void trainAndCommit(int i, List<SweepPoint> points, Provenance provenance) {
+    SweepPoint point = points.get(i);
+    String progress = progress(i, points);
+    LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
+    jsc.setJobGroup(point.id(), progress + " " + point.label(), false);
+    try {
+      ResultRow row = runPoint(point, provenance);
+      results.write(row);
+      LOG.info(
+          "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s ({});"
+              + " committed",
+          progress,
+          point.label(),
+          String.format("%.4f", row.accuracy()),
+          String.format("%.4f", row.chanceAccuracy()),
+          String.format("%.4f", row.loss()),
+          row.evalWindows(),
+          String.format("%.1f", row.trainSeconds()),
+          row.stopReason());
+    } finally {
+      jsc.clearJobGroup();
+    }
   }
 
   /** The frames of one seed stream, co-located by sequence in {@code partitions} partitions. */
@@ -140,7 +237,8 @@ public final class SweepRunner {
             point.hidden(),
             train.learningRate(),
             point.seed(),
-            point.window());
+            point.window(),
+            train.lstm());
     List<HistoryEntry> history = new ArrayList<>();
     StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
     StopRule.Reason reason = null;
@@ -302,6 +400,7 @@ public final class SweepRunner {
           train.averagingFrequency(),
           train.prefetch(),
           train.saveUpdater(),
+          train.lstm().id(),
           train.approach().name().toLowerCase(Locale.ROOT),
           train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
           train.learningRate(),

@@ -63,6 +63,7 @@ class ResultsTableSparkTest extends SparkTestSession {
         5,
         2,
         true,
+        "fast",
         "export",
         "always",
         0.01,

@@ -9,6 +9,7 @@ import io.echolstm.config.TrainSettings;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceGenerator;
+import io.echolstm.model.LstmImplementation;
 import io.echolstm.model.NetworkFactory;
 import io.echolstm.testing.SparkTestSession;
 import io.echolstm.window.Frame;
@@ -22,7 +23,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -62,9 +63,10 @@ class ParameterAveragingOracleTest extends SparkTestSession {
   }
 
   @ParameterizedTest
-  @EnumSource(Approach.class)
-  void oneWorkerAveragingEveryStepEqualsLocalFit(Approach approach) {
-    MultiLayerConfiguration conf = NetworkFactory.stateless(VALUES, 6, 0.05, SEED);
+  @CsvSource({"EXPORT, FAST", "DIRECT, FAST", "EXPORT, DL4J", "DIRECT, DL4J"})
+  void oneWorkerAveragingEveryStepEqualsLocalFit(Approach approach, LstmImplementation lstm) {
+    MultiLayerConfiguration conf =
+        NetworkFactory.build(Variant.STATELESS, VALUES, 6, 0.05, SEED, WINDOW, lstm);
     TrainSettings settings =
         new TrainSettings(
             1,
@@ -75,6 +77,7 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             approach,
             Repartitioning.NEVER,
             false,
+            lstm,
             1,
             0.05,
             OptionalDouble.empty(),
