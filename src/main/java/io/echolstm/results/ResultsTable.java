@@ -82,17 +82,6 @@ public final class ResultsTable {
     return false;
   }
 
-  /** Whether the directory holds a table yet. */
-  public boolean exists() {
-    try {
-      Path path = new Path(dir);
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(path) && fs.listStatus(path).length > 0;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
-    }
-  }
-
   /** Every row of the table, read with the explicit schema. */
   public Dataset<Row> read() {
     return spark.read().schema(ResultsSchema.SCHEMA).parquet(dir);
@@ -103,15 +92,30 @@ public final class ResultsTable {
     return read().where(col(ResultsSchema.RUN_ID).equalTo(runId));
   }
 
-  /** Ids of the points a run has already committed. */
+  /**
+   * Ids of the points a run has already committed: the {@code point_id=P} directories of its {@code
+   * run_id=R} directory that hold a Parquet file. A point's directory appears only when its write
+   * commits (the output committer moves it in from a staging directory), so a listing is exact, and
+   * much quicker than a Spark query.
+   */
   public Set<String> committedPoints(String runId) {
     Set<String> ids = new HashSet<>();
-    if (!exists()) {
+    try {
+      Path run = new Path(dir, ResultsSchema.RUN_ID + "=" + runId);
+      FileSystem fs = run.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(run)) {
+        return ids;
+      }
+      String prefix = ResultsSchema.POINT_ID + "=";
+      for (var point : fs.listStatus(run, p -> p.getName().startsWith(prefix))) {
+        if (point.isDirectory()
+            && fs.listStatus(point.getPath(), p -> p.getName().endsWith(".parquet")).length > 0) {
+          ids.add(point.getPath().getName().substring(prefix.length()));
+        }
+      }
       return ids;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
     }
-    for (Row r : run(runId).select(ResultsSchema.POINT_ID).distinct().collectAsList()) {
-      ids.add(r.getString(0));
-    }
-    return ids;
   }
 }
