@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# Benchmarks the job on fixed workloads, through the real path (shaded jar, scripts/spark-submit),
+# next to the PyTorch peer when python3 with torch is installed, and records the figures in
+# BENCHMARKS.md (between the "bench:begin" and "bench:end" markers).
+#
+#   scripts/bench.sh              # everything (about 15 minutes on 2 cores)
+#   scripts/bench.sh throughput tutorial peer   # some parts only
+#
+# Parts:
+#   throughput  steady-state training windows/s of one point (window 5, lag 1, hidden 50, two
+#               workers on local[*]) at batch 32, 128 and 256: fit time only, from the second
+#               evaluation interval to the last (data preparation, warm-up and evaluation excluded)
+#   tutorial    wall time of `scripts/run.sh sweep --set train.target-accuracy=0.99` (start-up
+#               included, jar already built), per point and in total
+#   extensions  wall time and peak resident memory of `scripts/run.sh --conf conf/extensions.properties`
+#   cluster     the throughput point at batch 128 on a local standalone cluster (scripts/cluster.sh,
+#               two one-core workers, default settings) beside the same point on local[*]
+#   memory      the driver's peak resident memory on that cluster for one point at 1x and 10x the
+#               training sequences
+#   peer        the PyTorch peer on the same work: torch_echo.py at each batch size and
+#               torch_sweep.py, with each ratio (skipped, with a note, when torch is missing)
+#
+# Environment: PEER_DIR (the peer's scripts; default: the "shared/peer" folder beside the project),
+# PYTHON (a python3 with torch; default: the first of python3, /usr/bin/python3 that imports it),
+# BENCH_DIR (scratch and logs; default target/bench), NO_RECORD=1 (print only, leave BENCHMARKS.md).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="${BENCH_DIR:-$ROOT/target/bench}"
+PEER_DIR="${PEER_DIR:-$ROOT/../shared/peer}"
+RUN="$ROOT/scripts/run.sh"
+rm -rf "$BENCH_DIR"
+mkdir -p "$BENCH_DIR"
+
+parts=("$@")
+[[ ${#parts[@]} -gt 0 ]] || parts=(throughput tutorial extensions cluster memory peer)
+wants() {
+  local p
+  for p in "${parts[@]}"; do [[ "$p" == "$1" ]] && return 0; done
+  return 1
+}
+for p in "${parts[@]}"; do
+  case "$p" in
+    throughput | tutorial | extensions | cluster | memory | peer) ;;
+    *) echo "bench.sh: unknown part '$p' (throughput tutorial extensions cluster memory peer)" >&2; exit 2 ;;
+  esac
+done
+
+report="$BENCH_DIR/report.md"
+: >"$report"
+say() { echo "$*" | tee -a "$report"; }
+log() { echo "bench.sh: $*" >&2; }
+
+# Build once, so no timed run includes the build.
+(cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
+
+PYTHON="${PYTHON:-}"
+if [[ -z "$PYTHON" ]]; then
+  for candidate in python3 /usr/bin/python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import torch' 2>/dev/null; then
+      PYTHON="$candidate"
+      break
+    fi
+  done
+fi
+have_peer() { [[ -n "$PYTHON" && -f "$PEER_DIR/torch_echo.py" ]]; }
+
+# Seconds since the epoch, with fractions.
+now() { date +%s.%N; }
+
+# Steady-state windows/s from a run's log: the evaluation lines carry "W windows in S s" (fit time
+# only, cumulative); the rate between the first and the last such line excludes the first interval,
+# which pays for warm-up.
+steady_rate() {
+  grep -E 'chunk [0-9]+/[0-9]+: [0-9]+ windows in [0-9.]+ s' "$1" |
+    sed -E 's/.*: ([0-9]+) windows in ([0-9.]+) s.*/\1 \2/' |
+    awk 'NR == 1 { w0 = $1; s0 = $2 } { w = $1; s = $2 } END {
+      if (NR < 2 || s <= s0) { print "n/a" } else { printf "%.0f\n", (w - w0) / (s - s0) } }'
+}
+
+# One point of echo-lag (window 5, lag 1, hidden 50): two epochs, no early stop, evaluated every
+# 10,000 windows.
+throughput_point() {
+  local batch="$1" name="$2"
+  shift 2
+  "$RUN" sweep --experiment echo-lag --set sweep.lags=1 --set train.workers=2 \
+    --set train.batch-size="$batch" --set train.epochs=2 --set train.patience=0 \
+    --set eval.every-windows=10000 --results "$BENCH_DIR/results-$name" --run-id "$name" "$@" \
+    >"$BENCH_DIR/$name.log" 2>&1
+}
+
+declare -A local_rate peer_rate
+if wants throughput; then
+  say "## Steady-state training throughput (window 5, lag 1, hidden 50, 2 workers, local[*])"
+  say ""
+  say "| batch | job windows/s |"
+  say "|---|---|"
+  for b in 32 128 256; do
+    log "throughput at batch $b"
+    throughput_point "$b" "throughput-$b"
+    local_rate[$b]="$(steady_rate "$BENCH_DIR/throughput-$b.log")"
+    say "| $b | ${local_rate[$b]} |"
+  done
+  say ""
+fi
+
+if wants tutorial; then
+  log "tutorial sweep"
+  start="$(now)"
+  "$RUN" sweep --set train.target-accuracy=0.99 --results "$BENCH_DIR/results-tutorial" \
+    --run-id tutorial >"$BENCH_DIR/tutorial.log" 2>&1
+  tutorial_s="$(echo "$(now) - $start" | bc)"
+  say "## Tutorial sweep to a decided table (target 0.99 on validation), local[*]"
+  say ""
+  say "Wall time as the user waits for it (JVM and Spark start-up included, jar built): $(printf '%.1f' "$tutorial_s") s"
+  say ""
+  say '```'
+  sed -n '/^experiment /,$p' "$BENCH_DIR/tutorial.log" | tee -a "$report"
+  say '```'
+  say ""
+fi
+
+if wants extensions; then
+  log "extensions sweep"
+  start="$(now)"
+  /usr/bin/time -f '%M' -o "$BENCH_DIR/extensions.rss" \
+    "$RUN" --conf "$ROOT/conf/extensions.properties" --results "$BENCH_DIR/results-extensions" \
+    --run-id extensions >"$BENCH_DIR/extensions.log" 2>&1
+  ext_s="$(echo "$(now) - $start" | bc)"
+  ext_rss_mb="$(($(tail -1 "$BENCH_DIR/extensions.rss") / 1024))"
+  say "## Extensions sweep (conf/extensions.properties), local[*]"
+  say ""
+  say "Wall time $(printf '%.1f' "$ext_s") s; peak resident memory $ext_rss_mb MB."
+  say ""
+  say '```'
+  sed -n '/^experiment /,$p' "$BENCH_DIR/extensions.log" | tee -a "$report"
+  say '```'
+  say ""
+fi
+
+if wants cluster || wants memory; then
+  export CLUSTER_DIR="$BENCH_DIR/cluster"
+  master="$("$ROOT/scripts/cluster.sh" start)"
+  trap '"$ROOT/scripts/cluster.sh" stop >/dev/null 2>&1 || true' EXIT
+  if wants cluster; then
+    log "throughput on the standalone cluster $master"
+    MASTER="$master" throughput_point 128 cluster-128
+    cluster_rate="$(steady_rate "$BENCH_DIR/cluster-128.log")"
+    if [[ -z "${local_rate[128]:-}" ]]; then
+      throughput_point 128 throughput-128
+      local_rate[128]="$(steady_rate "$BENCH_DIR/throughput-128.log")"
+    fi
+    say "## One point on a local standalone cluster (2 one-core workers) vs local[*]"
+    say ""
+    say "| master | windows/s at batch 128 |"
+    say "|---|---|"
+    say "| standalone cluster | $cluster_rate |"
+    say "| local[*] | ${local_rate[128]} |"
+    if [[ "$cluster_rate" != n/a && "${local_rate[128]}" != n/a ]]; then
+      say "| ratio cluster / local | $(echo "scale=2; $cluster_rate / ${local_rate[128]}" | bc) |"
+    fi
+    say ""
+  fi
+  if wants memory; then
+    say "## Driver peak memory on the standalone cluster, one point, 1 epoch"
+    say ""
+    say "| training sequences | driver peak RSS (MB) |"
+    say "|---|---|"
+    for n in 2000 20000; do
+      log "driver memory with $n training sequences"
+      MASTER="$master" /usr/bin/time -f '%M' -o "$BENCH_DIR/memory-$n.rss" \
+        "$RUN" sweep --experiment echo-lag --set sweep.lags=1 --set train.workers=2 \
+        --set data.train-sequences="$n" --set train.epochs=1 --set train.patience=0 \
+        --set eval.every-windows=1000000 --results "$BENCH_DIR/results-memory" \
+        --run-id "memory-$n" >"$BENCH_DIR/memory-$n.log" 2>&1
+      say "| $n | $(($(tail -1 "$BENCH_DIR/memory-$n.rss") / 1024)) |"
+    done
+    say ""
+  fi
+  "$ROOT/scripts/cluster.sh" stop >/dev/null
+  trap - EXIT
+fi
+
+if wants peer; then
+  say "## PyTorch peer, same machine, same run"
+  say ""
+  if ! have_peer; then
+    say "No python3 with torch found (Debian: apt-get install python3-torch libopenblas0-pthread),"
+    say "or no peer scripts in $PEER_DIR: the peer was not run; the job's figures above stand alone."
+  else
+    say "$("$PYTHON" -c 'import torch; print("PyTorch", torch.__version__)'), one thread (OMP_NUM_THREADS=1)"
+    say ""
+    say "| batch | peer windows/s | job windows/s | job / peer |"
+    say "|---|---|---|---|"
+    for b in 32 128 256; do
+      peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
+        sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+      job="${local_rate[$b]:-n/a}"
+      ratio=n/a
+      [[ "$job" != n/a ]] && ratio="$(echo "scale=2; $job / ${peer_rate[$b]}" | bc)"
+      say "| $b | ${peer_rate[$b]} | $job | $ratio |"
+    done
+    say ""
+    start="$(now)"
+    OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
+    peer_sweep_s="$(echo "$(now) - $start" | bc)"
+    say "Peer tutorial sweep (torch_sweep.py 128 1, interpreter start included): $(printf '%.1f' "$peer_sweep_s") s"
+    say '```'
+    tee -a "$report" <"$BENCH_DIR/peer-sweep.log"
+    say '```'
+    if [[ -n "${tutorial_s:-}" ]]; then
+      say ""
+      say "Tutorial sweep speed, job relative to peer (peer time / job time): $(echo "scale=2; $peer_sweep_s / $tutorial_s" | bc)"
+    fi
+  fi
+  say ""
+fi
+
+if [[ "${NO_RECORD:-}" != 1 ]]; then
+  {
+    echo "<!-- bench:begin -->"
+    echo "### Last \`scripts/bench.sh ${parts[*]}\` ($(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1))"
+    echo ""
+    cat "$report"
+    echo "<!-- bench:end -->"
+  } >"$BENCH_DIR/section.md"
+  bench_md="$ROOT/BENCHMARKS.md"
+  if grep -q '<!-- bench:begin -->' "$bench_md"; then
+    awk -v section="$BENCH_DIR/section.md" '
+      /<!-- bench:begin -->/ { while ((getline line < section) > 0) print line; skip = 1; next }
+      /<!-- bench:end -->/ { skip = 0; next }
+      !skip { print }' "$bench_md" >"$BENCH_DIR/BENCHMARKS.md.new"
+    mv "$BENCH_DIR/BENCHMARKS.md.new" "$bench_md"
+  else
+    { echo ""; cat "$BENCH_DIR/section.md"; } >>"$bench_md"
+  fi
+  log "recorded in BENCHMARKS.md"
+fi
