@@ -49,6 +49,7 @@ public final class FastLstmHelper implements LSTMHelper {
       long oneHotForwards,
       long denseForwards,
       long backwards,
+      long epsilonsSkipped,
       long declined) {}
 
   private long forwardsComputed;
@@ -56,7 +57,11 @@ public final class FastLstmHelper implements LSTMHelper {
   private long oneHotForwards;
   private long denseForwards;
   private long backwards;
+  private long epsilonsSkipped;
   private long declined;
+
+  /** Set by {@link FastLstmLayer} around one backprop call whose input epsilon is discarded. */
+  private boolean skipInputEpsilon;
 
   /** The forward state of the last computed forward pass. */
   private static final class State {
@@ -112,6 +117,8 @@ public final class FastLstmHelper implements LSTMHelper {
   private float[] z;
   private float[] craw;
   private float[] dAll;
+  private float[] dStep;
+  private float[] maskRow;
   private float[] eps;
   private float[] nablaOut;
   private float[] nablaC;
@@ -133,7 +140,7 @@ public final class FastLstmHelper implements LSTMHelper {
   private INDArray xN;
   private INDArray zxN;
   private INDArray dAllN;
-  private INDArray[] dStep;
+  private INDArray dStepN;
   private INDArray noN;
   private INDArray hpN;
   private FloatPointer zP;
@@ -142,12 +149,28 @@ public final class FastLstmHelper implements LSTMHelper {
   private FloatPointer xP;
   private FloatPointer zxP;
   private FloatPointer dAllP;
+  private FloatPointer dStepP;
   private FloatPointer noP;
   private FloatPointer hpP;
 
   public Stats stats() {
     return new Stats(
-        forwardsComputed, forwardsReused, oneHotForwards, denseForwards, backwards, declined);
+        forwardsComputed,
+        forwardsReused,
+        oneHotForwards,
+        denseForwards,
+        backwards,
+        epsilonsSkipped,
+        declined);
+  }
+
+  /**
+   * For the next backprop calls (until reset): return no epsilon for the layer below, because the
+   * caller discards it. Only {@link FastLstmLayer} sets this, and only where DL4J's source shows
+   * the epsilon is never read.
+   */
+  void skipInputEpsilon(boolean skip) {
+    this.skipInputEpsilon = skip;
   }
 
   @Override
@@ -339,12 +362,8 @@ public final class FastLstmHelper implements LSTMHelper {
       hN = Nd4j.create(DataType.FLOAT, new long[] {m, h}, 'f');
       xN = Nd4j.create(DataType.FLOAT, new long[] {(long) t * m, n}, 'c');
       zxN = Nd4j.create(DataType.FLOAT, new long[] {(long) t * m, g}, 'f');
-      dAllN = Nd4j.create(DataType.FLOAT, new long[] {(long) t * m, g}, 'c');
-      dStep = new INDArray[t];
-      for (int s = 0; s < t; s++) {
-        dStep[s] =
-            dAllN.get(NDArrayIndex.interval((long) s * m, (long) (s + 1) * m), NDArrayIndex.all());
-      }
+      dAllN = Nd4j.create(DataType.FLOAT, new long[] {(long) t * m, g}, 'f');
+      dStepN = Nd4j.create(DataType.FLOAT, new long[] {m, g}, 'f');
       noN = Nd4j.create(DataType.FLOAT, new long[] {m, h}, 'f');
       hpN = Nd4j.create(DataType.FLOAT, new long[] {(long) t * m, h}, 'f');
     } finally {
@@ -359,6 +378,7 @@ public final class FastLstmHelper implements LSTMHelper {
     xP = Nd.pointer(xN);
     zxP = Nd.pointer(zxN);
     dAllP = Nd.pointer(dAllN);
+    dStepP = Nd.pointer(dStepN);
     noP = Nd.pointer(noN);
     hpP = Nd.pointer(hpN);
     bm = m;
@@ -584,14 +604,14 @@ public final class FastLstmHelper implements LSTMHelper {
     backwards++;
     ensureBuffers(m, n, h, t);
     eps = Nd.readF(epsilon, eps);
+    final int tm = t * m;
+    // Deltas of all steps, f order [t*m, 4h]: (step*m + b) + q*t*m; of one step, f order [m, 4h].
     dAll = Nd.ensure(dAll, t * mg);
+    dStep = Nd.ensure(dStep, mg);
+    maskRow = Nd.ensure(maskRow, m);
     nablaOut = Nd.ensure(nablaOut, mh);
     nablaC = Nd.ensure(nablaC, mh);
     final int endIdx = truncatedBPTT ? Math.max(0, t - tbpttBackwardLength) : 0;
-    if (endIdx > 0) {
-      Arrays.fill(dAll, 0, endIdx * mg, 0f);
-      dAllP.put(dAll, 0, endIdx * mg);
-    }
     final float[] acts = s.acts;
     final float[] tc = s.tc;
     final float[] c = s.c;
@@ -600,48 +620,73 @@ public final class FastLstmHelper implements LSTMHelper {
     final float[] no = nablaOut;
     final float[] nc = nablaC;
     final float[] d = dAll;
+    final float[] ds = dStep;
+    final float[] mr = maskRow;
+    if (endIdx > 0) {
+      for (int q = 0; q < g; q++) {
+        Arrays.fill(d, q * tm, q * tm + endIdx * m, 0f);
+      }
+    }
+    if (mask == null) {
+      Arrays.fill(mr, 0, m, 1f);
+    }
+    // Per step, loops run along the batch index b, contiguous in every array (f order [m, .]).
     for (int step = t - 1; step >= endIdx; step--) {
-      boolean last = step == t - 1;
+      final boolean last = step == t - 1;
       if (!last) {
-        Nd4j.gemm(dStep[step + 1], recurrentWeights, noN, false, true, 1.0, 0.0);
+        // dStepN holds the deltas of step + 1.
+        Nd4j.gemm(dStepN, recurrentWeights, noN, false, true, 1.0, 0.0);
         noP.get(no, 0, mh);
+      }
+      if (mask != null) {
+        for (int b = 0; b < m; b++) {
+          mr[b] = mask[b * t + step];
+        }
       }
       final int ao = step * mg;
       final int so = step * mh;
       final int nextF = (step + 1) * mg + mh;
       final float[] cPrev = step == 0 ? s.c0 : c;
       final int cpo = step == 0 ? 0 : (step - 1) * mh;
-      for (int b = 0; b < m; b++) {
-        final float mk = mask == null ? 1f : mask[b * t + step];
-        final int drow = (step * m + b) * g;
-        for (int j = 0; j < h; j++) {
-          final int idx = j * m + b;
-          float nOut = last ? e[so + idx] : e[so + idx] + no[idx];
-          float iv = acts[ao + idx];
-          float fv = acts[ao + mh + idx];
-          float ov = acts[ao + 2 * mh + idx];
-          float gv = acts[ao + 3 * mh + idx];
-          float tcv = tc[so + idx];
+      for (int j = 0; j < h; j++) {
+        final int jm = j * m;
+        final int ai = ao + jm;
+        final int af = ai + mh;
+        final int ag = ai + 2 * mh;
+        final int agg = ai + 3 * mh;
+        final int sj = so + jm;
+        final int cj = cpo + jm;
+        final int fj = nextF + jm;
+        for (int b = 0; b < m; b++) {
+          float nOut = last ? e[sj + b] : e[sj + b] + no[jm + b];
+          float iv = acts[ai + b];
+          float fv = acts[af + b];
+          float ov = acts[ag + b];
+          float gv = acts[agg + b];
+          float tcv = tc[sj + b];
           float deltaO = (nOut * tcv) * (ov * (1f - ov));
-          // DL4J differentiates tanh at the stored (masked) cell: tanh(0) = 0 where masked.
-          float dTanhC = mk == 0f ? 1f : 1f - tcv * tcv;
+          // DL4J differentiates tanh at the stored (masked) cell: tanh(0) = 0, derivative 1 where
+          // masked. The mask is exactly 0 or 1, so this is 1 - tc^2 or exactly 1.
+          float dTanhC = 1f - (tcv * tcv) * mr[b];
           float ncv = dTanhC * (ov * nOut);
           if (!last) {
-            ncv += acts[nextF + idx] * nc[idx];
+            ncv += acts[fj + b] * nc[jm + b];
           }
-          nc[idx] = ncv;
-          float deltaF = ((fv * (1f - fv)) * ncv) * cPrev[cpo + idx];
-          float deltaG = ((gv * (1f - gv)) * iv) * ncv;
-          float deltaI = (1f - iv * iv) * (gv * ncv);
-          d[drow + j] = deltaI;
-          d[drow + h + j] = deltaF;
-          d[drow + 2 * h + j] = deltaO;
-          d[drow + 3 * h + j] = deltaG;
+          nc[jm + b] = ncv;
+          ds[jm + b] = (1f - iv * iv) * (gv * ncv);
+          ds[mh + jm + b] = ((fv * (1f - fv)) * ncv) * cPrev[cj + b];
+          ds[2 * mh + jm + b] = deltaO;
+          ds[3 * mh + jm + b] = ((gv * (1f - gv)) * iv) * ncv;
         }
       }
-      dAllP.position((long) step * mg).put(d, step * mg, mg);
-      dAllP.position(0);
+      for (int q = 0; q < g; q++) {
+        System.arraycopy(ds, q * m, d, q * tm + step * m, m);
+      }
+      if (step > endIdx) {
+        dStepP.put(ds, 0, mg);
+      }
     }
+    dAllP.put(d, 0, t * mg);
 
     INDArray gW = gradientViews.get(inputWeightKey);
     INDArray gR = gradientViews.get(recurrentWeightKey);
@@ -651,12 +696,13 @@ public final class FastLstmHelper implements LSTMHelper {
       gw = Nd.ensure(gw, n * g);
       Arrays.fill(gw, 0, n * g, 0f);
       final int[] hot = s.hot;
-      for (int row = endIdx * m; row < t * m; row++) {
-        int k = hot[row];
-        if (k >= 0) {
-          int drow = row * g;
-          for (int q = 0; q < g; q++) {
-            gw[k + q * n] += d[drow + q];
+      for (int q = 0; q < g; q++) {
+        final int qn = q * n;
+        final int qd = q * tm;
+        for (int row = endIdx * m; row < tm; row++) {
+          int k = hot[row];
+          if (k >= 0) {
+            gw[qn + k] += d[qd + row];
           }
         }
       }
@@ -679,13 +725,24 @@ public final class FastLstmHelper implements LSTMHelper {
     // Biases.
     gb = Nd.ensure(gb, g);
     Arrays.fill(gb, 0, g, 0f);
-    for (int row = endIdx * m; row < t * m; row++) {
-      int drow = row * g;
-      for (int q = 0; q < g; q++) {
-        gb[q] += d[drow + q];
+    for (int q = 0; q < g; q++) {
+      final int qd = q * tm;
+      float sum = 0f;
+      for (int row = endIdx * m; row < tm; row++) {
+        sum += d[qd + row];
       }
+      gb[q] = sum;
     }
     Nd.writeF(gB, gb, g);
+    Gradient grad = new DefaultGradient();
+    grad.gradientForVariable().put(inputWeightKey, gW);
+    grad.gradientForVariable().put(recurrentWeightKey, gR);
+    grad.gradientForVariable().put(biasWeightKey, gB);
+    if (skipInputEpsilon) {
+      // The caller discards the epsilon of the layer below (see FastLstmLayer).
+      epsilonsSkipped++;
+      return new Pair<>(grad, null);
+    }
     // Epsilon: [t*m, n] = dAll W^T, laid out as f order [m, t, n], returned as [m, n, t].
     INDArray e3 =
         workspaceMgr.createUninitialized(
@@ -694,11 +751,6 @@ public final class FastLstmHelper implements LSTMHelper {
     Nd.checkSharesBuffer(e3, e2);
     Nd4j.gemm(dAllN, inputWeights, e2, false, true, 1.0, 0.0);
     INDArray epsOut = e3.permute(0, 2, 1);
-
-    Gradient grad = new DefaultGradient();
-    grad.gradientForVariable().put(inputWeightKey, gW);
-    grad.gradientForVariable().put(recurrentWeightKey, gR);
-    grad.gradientForVariable().put(biasWeightKey, gB);
     return new Pair<>(grad, epsOut);
   }
 }

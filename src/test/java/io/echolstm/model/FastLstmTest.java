@@ -23,10 +23,14 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.common.primitives.Pair;
@@ -529,6 +533,125 @@ class FastLstmTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The input epsilon: skipped only where MultiLayerNetwork discards it
+
+  @Test
+  void fitSkipsTheInputEpsilonOnlyWhereTheNetworkDiscardsIt() {
+    Random rnd = new Random(11);
+    MultiLayerNetwork[] nets = pair(Variant.STATELESS, 19, 5);
+    Batch b = lastStepBatch(rnd, 6, 5, true, false);
+    // calculateGradients returns the input epsilon: computed, and equal to DL4J's.
+    assertSameGradients(nets[0], nets[1], b);
+    FastLstmHelper.Stats s = stats(nets[1]);
+    assertTrue(s.backwards() >= 2, s.toString());
+    // assertSameGradients also ran computeGradientAndScore(), which discards it: skipped once.
+    assertEquals(1, s.epsilonsSkipped(), s.toString());
+    Pair<Gradient, INDArray> e = nets[0].calculateGradients(b.features(), b.labels(), null, null);
+    INDArray eEps = e.getSecond().dup();
+    INDArray aEps = nets[1].calculateGradients(b.features(), b.labels(), null, null).getSecond();
+    assertClose(aEps, eEps, "epsilon to the input from calculateGradients");
+    assertEquals(1, stats(nets[1]).epsilonsSkipped(), "calculateGradients never skips");
+    long before = stats(nets[1]).backwards();
+    nets[0].fit(b.dataSet());
+    nets[1].fit(b.dataSet());
+    s = stats(nets[1]);
+    assertEquals(before + 1, s.backwards(), s.toString());
+    assertEquals(2, s.epsilonsSkipped(), "fit skips: " + s);
+    assertClose(nets[1].params(), nets[0].params(), "parameters after fit");
+  }
+
+  @Test
+  void directLayerBackpropReturnsTheEpsilon() {
+    Random rnd = new Random(12);
+    int t = 4;
+    MultiLayerNetwork[] nets = pair(Variant.SEQ2SEQ, 23, t);
+    INDArray x = features(rnd, 5, t, true);
+    INDArray eps = Nd4j.randn(new Random(13).nextLong(), new long[] {5, HIDDEN, t});
+    eps = eps.castTo(DataType.FLOAT);
+    INDArray[] result = new INDArray[2];
+    for (int i = 0; i < 2; i++) {
+      nets[i].initGradientsView();
+      Layer layer = lstmLayer(nets[i]);
+      assertEquals(0, layer.getIndex());
+      LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+      layer.setInput(x, mgr);
+      layer.activate(true, mgr);
+      Pair<Gradient, INDArray> p = layer.backpropGradient(eps.dup(), mgr);
+      assertTrue(p.getSecond() != null, "epsilon returned to a direct caller");
+      result[i] = p.getSecond().dup();
+    }
+    assertClose(result[1], result[0], "epsilon of a direct backpropGradient call");
+    assertEquals(0, stats(nets[1]).epsilonsSkipped());
+    assertFalse(FastLstmLayer.calledByFitOfNetworkInput(), "a test method is not fit");
+  }
+
+  /** Two LSTM layers (fast at both, or DL4J at both) and a per-step output layer. */
+  private static MultiLayerNetwork stacked(boolean fast, double dropOut) {
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(31)
+            .dataType(DataType.FLOAT)
+            .updater(new org.nd4j.linalg.learning.config.Adam(0.01))
+            .weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER)
+            .list();
+    for (int i = 0; i < 2; i++) {
+      LSTM.Builder lb =
+          new LSTM.Builder().nIn(i == 0 ? VALUES : HIDDEN).nOut(HIDDEN).activation(Activation.TANH);
+      if (dropOut > 0 && i == 0) {
+        lb.dropOut(dropOut);
+      }
+      LSTM lstm = lb.build();
+      list.layer(fast ? FastLstm.of(lstm) : lstm);
+    }
+    list.layer(
+        new RnnOutputLayer.Builder(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
+            .nIn(HIDDEN)
+            .nOut(VALUES)
+            .activation(Activation.SOFTMAX)
+            .build());
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(list.setInputType(InputType.recurrent(VALUES)).build());
+    net.init();
+    return net;
+  }
+
+  @Test
+  void stackedLayersPassTheFullEpsilonBetweenThem() {
+    Random rnd = new Random(14);
+    int t = 5;
+    MultiLayerNetwork dl4j = stacked(false, 0);
+    MultiLayerNetwork fast = stacked(true, 0);
+    INDArray p = dl4j.params().dup();
+    p.addi(Nd4j.randn(new Random(15).nextLong(), p.shape()).castTo(DataType.FLOAT).muli(0.3));
+    dl4j.setParams(p);
+    fast.setParams(p.dup());
+    for (int it = 0; it < 3; it++) {
+      Batch b = perStepBatch(rnd, 9, t, it % 2 == 0, false, it == 2);
+      // Layer 0's gradients depend on the epsilon from layer 1.
+      assertSameGradients(dl4j, fast, b);
+      dl4j.fit(b.dataSet());
+      fast.fit(b.dataSet());
+      assertClose(fast.params(), dl4j.params(), "parameters after fit " + it);
+    }
+    FastLstmHelper.Stats s0 = ((FastLstmLayer) fast.getLayer(0)).fastHelper().stats();
+    FastLstmHelper.Stats s1 = ((FastLstmLayer) fast.getLayer(1)).fastHelper().stats();
+    assertTrue(s0.epsilonsSkipped() >= 3, "layer 0 skips in fit: " + s0);
+    assertEquals(0, s1.epsilonsSkipped(), "layer 1 never skips: " + s1);
+    assertTrue(s1.backwards() > 0 && s1.declined() == 0 && s0.declined() == 0, s1 + " " + s0);
+  }
+
+  @Test
+  void inputDropoutKeepsTheEpsilon() {
+    // DL4J's dropout backprop reads the returned epsilon: then it is computed even in fit.
+    Random rnd = new Random(16);
+    MultiLayerNetwork fast = stacked(true, 0.8);
+    fast.fit(perStepBatch(rnd, 4, 3, true, false, false).dataSet());
+    FastLstmHelper.Stats s0 = ((FastLstmLayer) fast.getLayer(0)).fastHelper().stats();
+    assertTrue(s0.backwards() > 0, s0.toString());
+    assertEquals(0, s0.epsilonsSkipped(), s0.toString());
   }
 
   // ---------------------------------------------------------------------------------------------
