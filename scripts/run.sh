@@ -6,7 +6,9 @@
 #   scripts/run.sh sweep --experiment echo-lag --set sweep.lags=0-5 --results demo-results
 #
 # Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 4g), SPARK_SUBMIT_ARGS (extra
-# spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark).
+# spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark),
+# SPARK_PROPERTIES_FILE (the --properties-file for a non-local MASTER; default
+# conf/spark-cluster.conf, empty for none).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,6 +32,31 @@ fi
 # ND4J's OpenMP threads fight Spark's task threads: one each (driver here, executors below).
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 
+# A cluster master gets the cluster profile (event log, task retries; see its header). Spark does
+# not create the event-log directory: a local one named in the file is created here.
+props=()
+if [[ "${MASTER:-local[*]}" != local* ]]; then
+  props_file="${SPARK_PROPERTIES_FILE-$ROOT/conf/spark-cluster.conf}"
+  if [[ -n "$props_file" ]]; then
+    if [[ ! -f "$props_file" ]]; then
+      echo "run.sh: properties file not found: $props_file" >&2
+      exit 2
+    fi
+    props=(--properties-file "$props_file")
+    # The last "KEY VALUE" (or KEY=VALUE, KEY: VALUE) line of a key, trailing blanks trimmed.
+    prop() {
+      sed -n "s/^[[:space:]]*$1[[:space:]=:][[:space:]=:]*//p" "$props_file" | tail -n 1 |
+        sed 's/[[:space:]]*$//'
+    }
+    if [[ "$(prop 'spark\.eventLog\.enabled')" == true ]]; then
+      event_dir="$(prop 'spark\.eventLog\.dir')"
+      case "$event_dir" in
+        file:/* | /*) mkdir -p "${event_dir#file:}" ;;
+      esac
+    fi
+  fi
+fi
+
 # shellcheck disable=SC2086 # SPARK_SUBMIT_ARGS is a list of flags on purpose
 exec "$ROOT/scripts/spark-submit" \
   --master "${MASTER:-local[*]}" \
@@ -38,5 +65,6 @@ exec "$ROOT/scripts/spark-submit" \
   --driver-java-options "-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --conf spark.ui.showConsoleProgress=false \
+  ${props[@]+"${props[@]}"} \
   ${SPARK_SUBMIT_ARGS:-} \
   "$JAR" "$@"
