@@ -143,7 +143,8 @@ class ClusterIT {
           "the driver saw task " + lost + " fail with its executor:\n" + outcome.tail());
       String log = outcome.stderr();
       assertTrue(
-          log.indexOf(lost) < log.indexOf("epoch 1/" + EPOCHS + ":"),
+          // One evaluation chunk per epoch here: its line ends the first epoch's training.
+          log.indexOf(lost) < log.indexOf("epoch 1 chunk 1/1:"),
           "the task was lost during the first epoch's training:\n" + outcome.tail());
     } else {
       System.out.println("the task finished just before the kill; no task retry to check");
@@ -168,7 +169,15 @@ class ClusterIT {
         sandbox,
         cluster.masterUrl(),
         submitArgs,
-        SweepProcess.smallSweep(lags, EPOCHS, results, runId, "--set", "train.approach=direct"));
+        SweepProcess.smallSweep(
+            lags,
+            EPOCHS,
+            results,
+            runId,
+            "--set",
+            "train.approach=direct",
+            "--set",
+            "train.workers=auto"));
   }
 
   /** The one application the cluster ran since {@code before}. */

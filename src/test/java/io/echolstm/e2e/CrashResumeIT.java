@@ -51,7 +51,9 @@ class CrashResumeIT {
     Path results = dir.resolve("results");
     // One sandbox for both launches: the rerun finds what the crash left, as it would for real.
     Sandbox sandbox = Sandbox.in(dir.resolve("sandbox"));
-    List<String> args = SweepProcess.smallSweep("0,2,3", 4, results, RUN_ID);
+    // One point at a time, so "the point in flight" is one point.
+    List<String> args =
+        SweepProcess.smallSweep("0,2,3", 4, results, RUN_ID, "--set", "sweep.concurrency=1");
 
     String firstPoint;
     Outcome killed;

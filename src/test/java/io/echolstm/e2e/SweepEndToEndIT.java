@@ -61,7 +61,7 @@ class SweepEndToEndIT {
     Run first = runSh(results);
     assertEquals(0, first.code(), first.out());
     assertTrue(first.out().contains("run e2e: 3 trained, 0 already done"), first.out());
-    assertTrue(first.out().contains("held-out sequence 0, predicted:"), first.out());
+    assertTrue(first.out().contains("test sequence 0, predicted:"), first.out());
 
     // DuckDB, as the README shows it.
     List<double[]> rows = new ArrayList<>();
