@@ -3,6 +3,7 @@ package io.echolstm.config;
 import static io.echolstm.config.Check.atLeast;
 import static io.echolstm.config.Check.nonEmpty;
 
+import io.echolstm.model.LstmImplementation;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,6 +67,15 @@ public record ExperimentSettings(
     }
     for (int h : hidden) {
       atLeast(Key.MODEL_HIDDEN.key(), "hidden size", h, 1);
+    }
+    if (variants.contains(Variant.STATEFUL) && train.lstm() == LstmImplementation.DL4J) {
+      // DL4J 1.0.0-M2's truncated BPTT backpropagates each segment from a zero state while its
+      // outputs came from the carried state (see FastLstmLayer): wrong gradients, silently.
+      throw new SettingsException(
+          Key.MODEL_LSTM.key(),
+          "the stateful variant needs model.lstm=fast: DL4J's own LSTM layer computes truncated-BPTT"
+              + " gradients from a zero state instead of the carried one, found "
+              + train.lstm().id());
     }
   }
 }

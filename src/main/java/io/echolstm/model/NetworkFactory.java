@@ -19,7 +19,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * The tutorial's network: one LSTM layer over one-hot inputs ({@code [batch, values, steps]}) and a
  * softmax output of the same width; cross-entropy loss, Adam. Last-step variants feed the LSTM's
  * last (unmasked) step to the output layer; per-step variants emit a distribution at every step.
- * The stateful variant trains with truncated BPTT, one segment per sample.
+ * The stateful variant trains with truncated BPTT, one segment per sample (forward and backward
+ * length = window): the LSTM state is carried from segment to segment within a sequence, reset
+ * between sequences, and gradients stop at each segment's start. Only {@link FastLstm} trains it
+ * that way; DL4J 1.0.0-M2's own layer backpropagates each segment from a zero state instead of the
+ * carried one (see {@link FastLstmLayer}), so the config refuses {@code stateful} with {@code
+ * model.lstm=dl4j}.
  */
 public final class NetworkFactory {
   private NetworkFactory() {}

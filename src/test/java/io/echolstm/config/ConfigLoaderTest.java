@@ -137,6 +137,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void statefulWithDl4jsOwnLstmIsRefused() throws IOException {
+    // DL4J M2's own layer backpropagates truncated-BPTT segments from a zero state (FastLstmLayer).
+    Path file = conf("experiments = a\nexperiment.a.sweep.variants = stateless, stateful\n");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> new ConfigLoader().file(file).set("model.lstm=dl4j").load(List.of()));
+    assertEquals("model.lstm", e.key(), e.getMessage());
+    assertTrue(e.getMessage().contains("stateful variant needs model.lstm=fast"), e.getMessage());
+    assertEquals(1, new ConfigLoader().file(file).load(List.of()).size(), "fast: accepted");
+    assertEquals(
+        1,
+        new ConfigLoader()
+            .set("model.lstm=dl4j")
+            .set("sweep.variants=stateless")
+            .load(List.of())
+            .size(),
+        "dl4j without stateful: accepted");
+  }
+
+  @Test
   void badValueInAnExperimentNamesTheScopedKey() throws IOException {
     Path file = conf("experiments = a\nexperiment.a.sweep.windows = 0\n");
     SettingsException e =
