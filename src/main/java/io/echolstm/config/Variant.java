@@ -14,8 +14,9 @@ public enum Variant {
   /**
    * One sample per sequence position, fed in order with the LSTM state carried from sample to
    * sample within a sequence and reset between sequences; gradients are truncated at each sample
-   * (truncated BPTT with segment length = window). Window 1, lag 1 is the tutorial's beginner
-   * mistake.
+   * (truncated BPTT with segment length = window). Every label whose value lies in the sequence has
+   * been in the input by the time it is asked for (in its own window or an earlier one, through the
+   * carried state), so no lag makes a control. Window 1, lag 1 is the tutorial's beginner mistake.
    */
   STATEFUL(true),
   /**
@@ -45,11 +46,14 @@ public enum Variant {
   }
 
   /**
-   * True when the label can be in the model's input: lag inside the window, or any lag for the
-   * whole-sequence variant. Points where it cannot are kept as controls that should stay at chance.
+   * True when the label can be in what the model has seen: lag inside the window, or any lag for
+   * the whole-sequence variant (the sequence so far is the input) and the stateful variant (the
+   * earlier windows of the sequence went through the carried LSTM state). Labels whose value would
+   * precede the sequence start are masked, not counted. Points where it cannot are kept as controls
+   * that should stay at chance.
    */
   public boolean labelReachable(int lag, int window) {
-    return this == WHOLE_SEQUENCE || lag < window;
+    return this == WHOLE_SEQUENCE || this == STATEFUL || lag < window;
   }
 
   public static Variant parse(String key, String text) {

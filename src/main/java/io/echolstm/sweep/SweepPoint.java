@@ -52,9 +52,13 @@ public record SweepPoint(
     return !variant.labelReachable(lag, window);
   }
 
-  /** Samples (windows) framed from each sequence. */
+  /**
+   * Training windows per sequence: the samples framed from it that carry a label. A stateful frame
+   * also holds windows before the first label ({@code lag >= window}); they are fed for the state
+   * they carry but not counted.
+   */
   public int windowsPerSequence() {
-    return Framing.samplesPerSequence(variant, data.sequenceLength(), window, lag);
+    return Framing.labelledSamplesPerSequence(variant, data.sequenceLength(), window, lag);
   }
 
   /** Every setting, in a fixed order: equal keys mean the same training. */

@@ -228,7 +228,7 @@ public final class SweepRunner {
     Variant variant = point.variant();
 
     long trainWindowCount = (long) data.trainSequences() * point.windowsPerSequence();
-    // A stateful frame is a whole sequence: it holds all of that sequence's windows.
+    // A stateful frame is a whole sequence: it counts as that sequence's labelled windows.
     long windowsPerFrame = variant == Variant.STATEFUL ? point.windowsPerSequence() : 1;
     MultiLayerConfiguration conf =
         NetworkFactory.build(

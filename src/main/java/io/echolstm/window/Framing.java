@@ -19,7 +19,9 @@ import java.util.List;
  *       position {@code p}) the label {@code s[p-L]}, masked where {@code p-L < 0};
  *   <li>stateful: one frame per sequence, the stateless-style windows of positions {@code t >= W-1}
  *       concatenated, each window's label {@code s[t-L]} on its last step (masked where {@code t-L
- *       < 0}), every other step's label masked.
+ *       < 0}), every other step's label masked. Every unmasked label is reachable, for any lag:
+ *       windows {@code W-1..t} together hold {@code s[0..t]}, and the LSTM state is carried from
+ *       window to window.
  * </ul>
  */
 public final class Framing {
@@ -37,6 +39,17 @@ public final class Framing {
   /** Samples (windows) one sequence of {@code length} values yields; a stateful frame holds all. */
   public static int samplesPerSequence(Variant variant, int length, int window, int lag) {
     return Math.max(0, length - firstPosition(variant, window, lag));
+  }
+
+  /**
+   * The samples of {@link #samplesPerSequence} that carry a label. Only a stateful frame holds
+   * windows without one (positions {@code t < lag}: the value precedes the sequence); they are fed
+   * for the state they carry, not counted as training windows.
+   */
+  public static int labelledSamplesPerSequence(Variant variant, int length, int window, int lag) {
+    return variant == Variant.STATEFUL
+        ? Math.max(0, length - Math.max(firstPosition(variant, window, lag), lag))
+        : samplesPerSequence(variant, length, window, lag);
   }
 
   /** Frames one sequence. */
@@ -93,7 +106,7 @@ public final class Framing {
           System.arraycopy(s, t - window + 1, x, i * window, window);
           int last = i * window + window - 1;
           labels[last] = t - lag >= 0 ? s[t - lag] : Frame.MISSING;
-          reachable[last] = inWindow;
+          reachable[last] = t - lag >= 0;
         }
         if (samples > 0) {
           out.add(new Frame(seqId, s.length - 1, x, labels, reachable));

@@ -123,10 +123,11 @@ public final class WindowFrames {
                               + (window - 1)
                               + "), array(s.label))))")
                           .as("labels"),
+                      // Reachable: every label present (the earlier windows held the value).
                       expr("flatten(transform(samples, s -> concat(array_repeat(false, "
                               + (window - 1)
-                              + "), array("
-                              + inWindow
+                              + "), array(s.label <> "
+                              + Frame.MISSING
                               + "))))")
                           .as("reachable"));
         };

@@ -2,6 +2,8 @@ package io.echolstm.window;
 
 import static io.echolstm.window.Frame.MISSING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.config.Variant;
 import java.util.List;
@@ -84,8 +86,11 @@ class FramingTest {
                 5,
                 SEQ.clone(),
                 new int[] {MISSING, 10, 11, 12, 13, 14},
-                new boolean[] {F, F, F, F, F, F})),
+                // The previous window held the value; the first label precedes the sequence.
+                new boolean[] {F, T, T, T, T, T})),
         f);
+    assertEquals(6, Framing.samplesPerSequence(Variant.STATEFUL, SEQ.length, 1, 1));
+    assertEquals(5, Framing.labelledSamplesPerSequence(Variant.STATEFUL, SEQ.length, 1, 1));
     List<Frame> w2 = Framing.frame(Variant.STATEFUL, 7, new int[] {1, 2, 3}, 2, 0);
     assertEquals(
         List.of(
@@ -96,5 +101,34 @@ class FramingTest {
                 new boolean[] {F, T, F, T})),
         w2);
     assertEquals(2, Framing.samplesPerSequence(Variant.STATEFUL, 3, 2, 0));
+    assertEquals(2, Framing.labelledSamplesPerSequence(Variant.STATEFUL, 3, 2, 0));
+  }
+
+  @Test
+  void statefulLagBeyondTheWindowIsReachableThroughTheCarriedState() {
+    // Window 2, lag 3: windows end at positions 1..5; those at 3..5 echo s[0..2], which an earlier
+    // window fed through the carried state. Windows 1 and 2 carry no label (before the sequence).
+    assertEquals(
+        List.of(
+            frame(
+                5,
+                new int[] {10, 11, 11, 12, 12, 13, 13, 14, 14, 15},
+                new int[] {
+                  MISSING, MISSING, MISSING, MISSING, MISSING, 10, MISSING, 11, MISSING, 12
+                },
+                new boolean[] {F, F, F, F, F, T, F, T, F, T})),
+        Framing.frame(Variant.STATEFUL, 7, SEQ, 2, 3));
+    assertEquals(5, Framing.samplesPerSequence(Variant.STATEFUL, SEQ.length, 2, 3));
+    assertEquals(3, Framing.labelledSamplesPerSequence(Variant.STATEFUL, SEQ.length, 2, 3));
+    assertTrue(Variant.STATEFUL.labelReachable(3, 2), "not a control");
+    assertTrue(Variant.STATEFUL.labelReachable(1, 1), "not a control");
+    assertFalse(Variant.STATELESS.labelReachable(3, 2), "stateless: a control");
+    // Other variants: every sample carries a label.
+    for (Variant v : new Variant[] {Variant.STATELESS, Variant.MASKED, Variant.WHOLE_SEQUENCE}) {
+      assertEquals(
+          Framing.samplesPerSequence(v, SEQ.length, 2, 3),
+          Framing.labelledSamplesPerSequence(v, SEQ.length, 2, 3),
+          v.toString());
+    }
   }
 }

@@ -65,7 +65,7 @@ class WindowFramesSparkTest extends SparkTestSession {
     "STATELESS,1,0", "STATELESS,1,1", "STATELESS,5,0", "STATELESS,5,4", "STATELESS,5,5",
     "STATELESS,3,7", "STATELESS,9,8", "MASKED,1,0", "MASKED,5,2", "MASKED,3,6",
     "WHOLE_SEQUENCE,1,0", "WHOLE_SEQUENCE,1,7", "SEQ2SEQ,1,0", "SEQ2SEQ,4,2", "SEQ2SEQ,3,5",
-    "STATEFUL,1,1", "STATEFUL,3,1", "STATEFUL,2,4"
+    "STATEFUL,1,1", "STATEFUL,3,1", "STATEFUL,2,4", "STATEFUL,1,0"
   })
   void dataFrameFramesEqualTheReference(Variant variant, int window, int lag) {
     Dataset<Row> framed = WindowFrames.frame(sequences(), variant, window, lag, LENGTH, PARTITIONS);
