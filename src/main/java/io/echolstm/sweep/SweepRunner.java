@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains and evaluates each point of a plan in turn and commits its row as soon as it is done, so a
- * failure loses at most the point in flight. Points the run already committed are skipped.
+ * failure loses at most the points in flight. Points the run already committed are skipped.
  */
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
