@@ -39,7 +39,7 @@ public enum Key {
       "train.workers", "auto", "parameter-averaging workers; auto = Spark's default parallelism"),
   TRAIN_BATCH_SIZE("train.batch-size", "128", "minibatch size per worker"),
   TRAIN_AVERAGING_FREQUENCY(
-      "train.averaging-frequency", "5", "minibatches per worker between averaging"),
+      "train.averaging-frequency", "20", "minibatches per worker between averaging"),
   TRAIN_PREFETCH("train.prefetch", "0", "minibatches each worker prefetches asynchronously"),
   TRAIN_SAVE_UPDATER("train.save-updater", "true", "average and keep the Adam state across splits"),
   TRAIN_APPROACH(

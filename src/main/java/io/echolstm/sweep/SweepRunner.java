@@ -174,7 +174,7 @@ public final class SweepRunner {
     LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
     jsc.setJobGroup(point.id(), progress + " " + point.label(), false);
     try {
-      ResultRow row = runPoint(point, provenance);
+      ResultRow row = runPoint(point, progress, provenance);
       results.write(row);
       LOG.info(
           "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s ({});"
@@ -221,7 +221,11 @@ public final class SweepRunner {
     return tmp + (tmp.endsWith("/") ? "" : "/") + "echo-lstm-export-" + runId + "-" + point.id();
   }
 
-  private ResultRow runPoint(SweepPoint point, Provenance provenance) {
+  /**
+   * Trains, evaluates and describes one point. Its log lines start with {@code tag} (e.g. "point
+   * 3/8"), so the lines of points trained at once can be told apart.
+   */
+  private ResultRow runPoint(SweepPoint point, String tag, Provenance provenance) {
     Instant started = Instant.now();
     var data = point.data();
     var train = point.train();
@@ -269,8 +273,9 @@ public final class SweepRunner {
       double prepareSeconds = (System.nanoTime() - prepareStart) / 1e9;
       int chunks = chunksPerEpoch(trainWindowCount, train.evalEveryWindows(), batches);
       LOG.info(
-          "training on {} windows x up to {} epochs ({} minibatches of up to {} in {} partitions,"
+          "{}: training on {} windows x up to {} epochs ({} minibatches of up to {} in {} partitions,"
               + " validation every {} chunk(s) of ~{} windows){}; data prepared in {} s",
+          tag,
           trainWindowCount,
           train.epochs(),
           Arrays.stream(batches.minibatchesPerPartition()).sum(),
@@ -308,8 +313,9 @@ public final class SweepRunner {
                   nullIfNaN(validation.reachableAccuracy()),
                   validation.meanLoss()));
           LOG.info(
-              "epoch {} chunk {}/{}: {} windows in {} s ({} windows/s), validation accuracy {}"
+              "{}: epoch {} chunk {}/{}: {} windows in {} s ({} windows/s), validation accuracy {}"
                   + " (reachable {}), loss {}",
+              tag,
               epochs,
               c + 1,
               chunks,
@@ -338,12 +344,15 @@ public final class SweepRunner {
         reason = StopRule.Reason.BUDGET;
       }
       LOG.info(
-          "stopped ({}) after {} windows in {} s",
+          "{}: stopped ({}) after {} windows in {} s",
+          tag,
           reason.id(),
           trainer.windows(),
           String.format("%.1f", trainer.seconds()));
       double seconds = trainer.seconds();
-      trainer.trainingStats().ifPresent(s -> LOG.info("dl4j-spark training stats:\n{}", s));
+      trainer
+          .trainingStats()
+          .ifPresent(s -> LOG.info("{}: dl4j-spark training stats:\n{}", tag, s));
 
       Metrics metrics =
           DistributedEvaluator.evaluate(
@@ -351,8 +360,8 @@ public final class SweepRunner {
       int[][] sample =
           new Scorer(trainer.network(), variant, data.values(), point.evalBatchSize())
               .expectedAndPredicted(DistributedEvaluator.sample(testFrames, 0));
-      LOG.info("test sequence 0, expected:  {}", Arrays.toString(sample[0]));
-      LOG.info("test sequence 0, predicted: {}", Arrays.toString(sample[1]));
+      LOG.info("{}: test sequence 0, expected:  {}", tag, Arrays.toString(sample[0]));
+      LOG.info("{}: test sequence 0, predicted: {}", tag, Arrays.toString(sample[1]));
 
       double windowsPerSecond = trainer.windows() / Math.max(seconds, 1e-9);
       return new ResultRow(
