@@ -40,6 +40,11 @@ public enum Variant {
     return perStepOutput;
   }
 
+  /** True when the variant's inputs can hold masked steps (a feature mask goes with them). */
+  public boolean maskedInputs() {
+    return this == MASKED || this == WHOLE_SEQUENCE;
+  }
+
   /** The name used in configs and in the results table. */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

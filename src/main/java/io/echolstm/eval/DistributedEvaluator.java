@@ -1,8 +1,8 @@
 package io.echolstm.eval;
 
 import io.echolstm.config.Variant;
-import io.echolstm.train.RowToDataSet;
 import io.echolstm.window.Frame;
+import io.echolstm.window.FrameRows;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -64,7 +64,7 @@ public final class DistributedEvaluator {
   static final class ToFrame implements Function<Row, Frame> {
     @Override
     public Frame call(Row row) {
-      return RowToDataSet.frame(row);
+      return FrameRows.frame(row);
     }
   }
 

@@ -2,7 +2,6 @@ package io.echolstm.eval;
 
 import io.echolstm.config.Variant;
 import io.echolstm.train.OneHot;
-import io.echolstm.train.RowToDataSet;
 import io.echolstm.window.Frame;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -79,8 +78,7 @@ public final class Scorer {
 
   /** Most probable value per frame and label step. */
   private int[][] predictions(List<Frame> frames) {
-    OneHot.Batch b =
-        OneHot.batch(frames, values, variant.perStepOutput(), RowToDataSet.hasFeatureMask(variant));
+    OneHot.Batch b = OneHot.batch(frames, values, variant.perStepOutput(), variant.maskedInputs());
     INDArray out = output(b);
     int[][] best = new int[frames.size()][];
     for (int i = 0; i < frames.size(); i++) {
@@ -95,8 +93,7 @@ public final class Scorer {
   }
 
   private Metrics scoreBatch(List<Frame> frames) {
-    OneHot.Batch b =
-        OneHot.batch(frames, values, variant.perStepOutput(), RowToDataSet.hasFeatureMask(variant));
+    OneHot.Batch b = OneHot.batch(frames, values, variant.perStepOutput(), variant.maskedInputs());
     INDArray out = output(b);
     INDArray argmax = out.argMax(1);
     long labels = 0;

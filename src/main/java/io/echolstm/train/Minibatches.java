@@ -3,6 +3,7 @@ package io.echolstm.train;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.window.Frame;
+import io.echolstm.window.FrameRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -146,7 +147,7 @@ public final class Minibatches implements AutoCloseable {
     @Override
     public Iterator<PackedBatch> call(Integer partition, Iterator<Row> rows) {
       List<Frame> frames = new ArrayList<>();
-      rows.forEachRemaining(r -> frames.add(RowToDataSet.frame(r)));
+      rows.forEachRemaining(r -> frames.add(FrameRows.frame(r)));
       return batches(frames, batchSize, Seeds.derive(seed, Seeds.ORDER_STREAM, -1L - partition))
           .iterator();
     }
@@ -220,9 +221,7 @@ public final class Minibatches implements AutoCloseable {
 
     @Override
     public DataSet call(PackedBatch batch) {
-      return batch
-          .encode(values, variant.perStepOutput(), RowToDataSet.hasFeatureMask(variant))
-          .toDataSet();
+      return batch.encode(values, variant.perStepOutput(), variant.maskedInputs()).toDataSet();
     }
   }
 }

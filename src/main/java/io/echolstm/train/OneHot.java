@@ -79,11 +79,6 @@ public final class OneHot {
     return out;
   }
 
-  /** A single-example stateless {@link DataSet}: one window and its label, no masks. */
-  public static DataSet example(int[] window, int label, int values) {
-    return new DataSet(windows(new int[][] {window}, values), labels(new int[] {label}, values));
-  }
-
   /** The arrays a network needs for a batch of frames of one variant. */
   public record Batch(
       INDArray features, INDArray labels, INDArray featureMask, INDArray labelMask) {

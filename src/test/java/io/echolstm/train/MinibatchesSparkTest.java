@@ -8,6 +8,7 @@ import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
 import io.echolstm.testing.SparkTestSession;
+import io.echolstm.window.FrameRows;
 import io.echolstm.window.WindowFrames;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,7 +65,7 @@ class MinibatchesSparkTest extends SparkTestSession {
       // Every window once: the same multiset as the framed rows' features and labels.
       List<String> expected = new ArrayList<>();
       for (Row r : frames.collectAsList()) {
-        var f = RowToDataSet.frame(r);
+        var f = FrameRows.frame(r);
         expected.add(Arrays.toString(f.features()) + "->" + f.labels()[0]);
       }
       expected.sort(null);

@@ -8,7 +8,6 @@ import io.echolstm.window.Frame;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 class OneHotTest {
@@ -37,15 +36,6 @@ class OneHotTest {
                   org.nd4j.linalg.indexing.NDArrayIndex.point(t));
       assertArrayEquals(new int[] {5 + t, (8 + t) % 10}, OneHot.decode(step));
     }
-  }
-
-  @Test
-  void exampleHoldsOneWindowAndItsLabel() {
-    DataSet ds = OneHot.example(new int[] {1, 2}, 1, 4);
-    assertEquals(1, ds.numExamples());
-    assertArrayEquals(new long[] {1, 4, 2}, ds.getFeatures().shape());
-    assertArrayEquals(new long[] {1, 4}, ds.getLabels().shape());
-    assertArrayEquals(new int[] {1}, OneHot.decode(ds.getLabels()));
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
 import io.echolstm.data.SequenceGenerator;
 import io.echolstm.testing.SparkTestSession;
-import io.echolstm.train.RowToDataSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +72,7 @@ class WindowFramesSparkTest extends SparkTestSession {
     reference().forEach((id, s) -> expected.addAll(Framing.frame(variant, id, s, window, lag)));
     List<Frame> actual = new ArrayList<>();
     for (Row r : framed.orderBy("seq_id", "pos").collectAsList()) {
-      actual.add(RowToDataSet.frame(r));
+      actual.add(FrameRows.frame(r));
     }
     assertEquals(expected, actual);
   }
