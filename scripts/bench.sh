@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the job on fixed workloads, through the real path (shaded jar, scripts/spark-submit),
 # next to the PyTorch peer when python3 with torch is installed, and records the figures in
-# BENCHMARKS.md (between the "bench:begin" and "bench:end" markers).
+# BENCHMARKS.md, one section per part (between "bench:PART:begin" and "bench:PART:end" markers).
 #
 #   scripts/bench.sh              # everything (about 15 minutes on 2 cores)
 #   scripts/bench.sh throughput tutorial peer   # some parts only
@@ -17,8 +17,10 @@
 #               two one-core workers, default settings) beside the same point on local[*]
 #   memory      the driver's peak resident memory on that cluster for one point at 1x and 10x the
 #               training sequences
-#   peer        the PyTorch peer on the same work: torch_echo.py at each batch size and
-#               torch_sweep.py, with each ratio (skipped, with a note, when torch is missing)
+#   peer        the PyTorch peer on the same work, each run right after the job's run it is
+#               compared with (so both see the same machine load): torch_echo.py after each
+#               throughput point, torch_sweep.py after the tutorial sweep; with each ratio
+#               (skipped, with a note, when torch is missing)
 #
 # Environment: PEER_DIR (the peer's scripts; default: the "shared/peer" folder beside the project),
 # PYTHON (a python3 with torch; default: the first of python3, /usr/bin/python3 that imports it),
@@ -46,9 +48,10 @@ for p in "${parts[@]}"; do
   esac
 done
 
-report="$BENCH_DIR/report.md"
-: >"$report"
-say() { echo "$*" | tee -a "$report"; }
+# Each part's figures go to their own report, recorded in their own section of BENCHMARKS.md, so
+# running some parts again updates those and keeps the others.
+part=""
+say() { echo "$*" | tee -a "$BENCH_DIR/report-$part.md"; }
 log() { echo "bench.sh: $*" >&2; }
 
 # Build once, so no timed run includes the build.
@@ -91,7 +94,8 @@ throughput_point() {
 
 declare -A local_rate peer_rate
 if wants throughput; then
-  say "## Steady-state training throughput (window 5, lag 1, hidden 50, 2 workers, local[*])"
+  part=throughput
+  say "### Steady-state training throughput (window 5, lag 1, hidden 50, 2 workers, local[*])"
   say ""
   say "| batch | job windows/s |"
   say "|---|---|"
@@ -100,27 +104,38 @@ if wants throughput; then
     throughput_point "$b" "throughput-$b"
     local_rate[$b]="$(steady_rate "$BENCH_DIR/throughput-$b.log")"
     say "| $b | ${local_rate[$b]} |"
+    if wants peer && have_peer; then
+      peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
+        sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+    fi
   done
   say ""
 fi
 
 if wants tutorial; then
+  part=tutorial
   log "tutorial sweep"
   start="$(now)"
   "$RUN" sweep --set train.target-accuracy=0.99 --results "$BENCH_DIR/results-tutorial" \
     --run-id tutorial >"$BENCH_DIR/tutorial.log" 2>&1
   tutorial_s="$(echo "$(now) - $start" | bc)"
-  say "## Tutorial sweep to a decided table (target 0.99 on validation), local[*]"
+  if wants peer && have_peer; then
+    start="$(now)"
+    OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
+    peer_sweep_s="$(echo "$(now) - $start" | bc)"
+  fi
+  say "### Tutorial sweep to a decided table (target 0.99 on validation), local[*]"
   say ""
   say "Wall time as the user waits for it (JVM and Spark start-up included, jar built): $(printf '%.1f' "$tutorial_s") s"
   say ""
   say '```'
-  sed -n '/^experiment /,$p' "$BENCH_DIR/tutorial.log" | tee -a "$report"
+  sed -n '/^experiment /,$p' "$BENCH_DIR/tutorial.log" | tee -a "$BENCH_DIR/report-$part.md"
   say '```'
   say ""
 fi
 
 if wants extensions; then
+  part=extensions
   log "extensions sweep"
   start="$(now)"
   /usr/bin/time -f '%M' -o "$BENCH_DIR/extensions.rss" \
@@ -128,12 +143,12 @@ if wants extensions; then
     --run-id extensions >"$BENCH_DIR/extensions.log" 2>&1
   ext_s="$(echo "$(now) - $start" | bc)"
   ext_rss_mb="$(($(tail -1 "$BENCH_DIR/extensions.rss") / 1024))"
-  say "## Extensions sweep (conf/extensions.properties), local[*]"
+  say "### Extensions sweep (conf/extensions.properties), local[*]"
   say ""
   say "Wall time $(printf '%.1f' "$ext_s") s; peak resident memory $ext_rss_mb MB."
   say ""
   say '```'
-  sed -n '/^experiment /,$p' "$BENCH_DIR/extensions.log" | tee -a "$report"
+  sed -n '/^experiment /,$p' "$BENCH_DIR/extensions.log" | tee -a "$BENCH_DIR/report-$part.md"
   say '```'
   say ""
 fi
@@ -143,6 +158,7 @@ if wants cluster || wants memory; then
   master="$("$ROOT/scripts/cluster.sh" start)"
   trap '"$ROOT/scripts/cluster.sh" stop >/dev/null 2>&1 || true' EXIT
   if wants cluster; then
+    part=cluster
     log "throughput on the standalone cluster $master"
     MASTER="$master" throughput_point 128 cluster-128
     cluster_rate="$(steady_rate "$BENCH_DIR/cluster-128.log")"
@@ -150,7 +166,7 @@ if wants cluster || wants memory; then
       throughput_point 128 throughput-128
       local_rate[128]="$(steady_rate "$BENCH_DIR/throughput-128.log")"
     fi
-    say "## One point on a local standalone cluster (2 one-core workers) vs local[*]"
+    say "### One point on a local standalone cluster (2 one-core workers) vs local[*]"
     say ""
     say "| master | windows/s at batch 128 |"
     say "|---|---|"
@@ -162,7 +178,8 @@ if wants cluster || wants memory; then
     say ""
   fi
   if wants memory; then
-    say "## Driver peak memory on the standalone cluster, one point, 1 epoch"
+    part=memory
+    say "### Driver peak memory on the standalone cluster, one point, 1 epoch"
     say ""
     say "| training sequences | driver peak RSS (MB) |"
     say "|---|---|"
@@ -182,7 +199,8 @@ if wants cluster || wants memory; then
 fi
 
 if wants peer; then
-  say "## PyTorch peer, same machine, same run"
+  part=peer
+  say "### PyTorch peer, same machine, same run"
   say ""
   if ! have_peer; then
     say "No python3 with torch found (Debian: apt-get install python3-torch libopenblas0-pthread),"
@@ -193,20 +211,24 @@ if wants peer; then
     say "| batch | peer windows/s | job windows/s | job / peer |"
     say "|---|---|---|---|"
     for b in 32 128 256; do
-      peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
-        sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+      if [[ -z "${peer_rate[$b]:-}" ]]; then
+        peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
+          sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+      fi
       job="${local_rate[$b]:-n/a}"
       ratio=n/a
       [[ "$job" != n/a ]] && ratio="$(echo "scale=2; $job / ${peer_rate[$b]}" | bc)"
       say "| $b | ${peer_rate[$b]} | $job | $ratio |"
     done
     say ""
-    start="$(now)"
-    OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
-    peer_sweep_s="$(echo "$(now) - $start" | bc)"
+    if [[ -z "${peer_sweep_s:-}" ]]; then
+      start="$(now)"
+      OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
+      peer_sweep_s="$(echo "$(now) - $start" | bc)"
+    fi
     say "Peer tutorial sweep (torch_sweep.py 128 1, interpreter start included): $(printf '%.1f' "$peer_sweep_s") s"
     say '```'
-    tee -a "$report" <"$BENCH_DIR/peer-sweep.log"
+    tee -a "$BENCH_DIR/report-$part.md" <"$BENCH_DIR/peer-sweep.log"
     say '```'
     if [[ -n "${tutorial_s:-}" ]]; then
       say ""
@@ -217,22 +239,27 @@ if wants peer; then
 fi
 
 if [[ "${NO_RECORD:-}" != 1 ]]; then
-  {
-    echo "<!-- bench:begin -->"
-    echo "### Last \`scripts/bench.sh ${parts[*]}\` ($(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1))"
-    echo ""
-    cat "$report"
-    echo "<!-- bench:end -->"
-  } >"$BENCH_DIR/section.md"
   bench_md="$ROOT/BENCHMARKS.md"
-  if grep -q '<!-- bench:begin -->' "$bench_md"; then
-    awk -v section="$BENCH_DIR/section.md" '
-      /<!-- bench:begin -->/ { while ((getline line < section) > 0) print line; skip = 1; next }
-      /<!-- bench:end -->/ { skip = 0; next }
-      !skip { print }' "$bench_md" >"$BENCH_DIR/BENCHMARKS.md.new"
-    mv "$BENCH_DIR/BENCHMARKS.md.new" "$bench_md"
-  else
-    { echo ""; cat "$BENCH_DIR/section.md"; } >>"$bench_md"
-  fi
+  stamp="$(date -u +%Y-%m-%d), $(nproc) cores, $(java -version 2>&1 | head -1)"
+  for p in "${parts[@]}"; do
+    [[ -s "$BENCH_DIR/report-$p.md" ]] || continue
+    {
+      echo "<!-- bench:$p:begin -->"
+      echo "_\`scripts/bench.sh $p\`, $stamp_"
+      echo ""
+      cat "$BENCH_DIR/report-$p.md"
+      echo "<!-- bench:$p:end -->"
+    } >"$BENCH_DIR/section-$p.md"
+    if grep -q "<!-- bench:$p:begin -->" "$bench_md"; then
+      awk -v section="$BENCH_DIR/section-$p.md" -v begin="<!-- bench:$p:begin -->" \
+        -v end="<!-- bench:$p:end -->" '
+        $0 == begin { while ((getline line < section) > 0) print line; skip = 1; next }
+        $0 == end { skip = 0; next }
+        !skip { print }' "$bench_md" >"$BENCH_DIR/BENCHMARKS.md.new"
+      mv "$BENCH_DIR/BENCHMARKS.md.new" "$bench_md"
+    else
+      { echo ""; cat "$BENCH_DIR/section-$p.md"; } >>"$bench_md"
+    fi
+  done
   log "recorded in BENCHMARKS.md"
 fi
