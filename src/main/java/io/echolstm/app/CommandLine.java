@@ -1,5 +1,6 @@
 package io.echolstm.app;
 
+import io.echolstm.config.Settings;
 import io.echolstm.config.SettingsException;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -37,7 +38,9 @@ record CommandLine(
           "  --results DIR      Parquet results table directory (default results)",
           "  --run-id ID        run id; rerunning with the same id skips points already written",
           "  --overwrite        retrain and replace points the run already wrote",
-          "");
+          "",
+          "keys (--set KEY=VALUE, or in a config file; experiment.NAME.KEY for one experiment):",
+          Settings.usage());
 
   static CommandLine parse(String[] args) {
     List<Path> conf = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.echolstm.config;
 
-import io.echolstm.model.LstmImplementation;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -22,9 +19,10 @@ import java.util.TreeMap;
  * Reads config files and command-line overrides into validated {@link ExperimentSettings}.
  *
  * <p>Precedence, highest first: {@code --set experiment.NAME.KEY}, {@code --set KEY}, a file's
- * {@code experiment.NAME.KEY}, a file's {@code KEY}, the default in {@link Key}. Later files
- * override earlier ones. Experiments are listed, in order, by the {@code experiments} key; a config
- * without it has one experiment named {@value #DEFAULT_EXPERIMENT}. Any other key is an error.
+ * {@code experiment.NAME.KEY}, a file's {@code KEY}, the default in its {@link Setting} declaration
+ * ({@link Settings}). Later files override earlier ones. Experiments are listed, in order, by the
+ * {@code experiments} key; a config without it has one experiment named {@value
+ * #DEFAULT_EXPERIMENT}. Any other key is an error.
  */
 public final class ConfigLoader {
   public static final String EXPERIMENTS = "experiments";
@@ -110,7 +108,7 @@ public final class ConfigLoader {
 
   private static void checkKeys(Map<String, String> values, List<String> experiments) {
     for (String key : values.keySet()) {
-      if (key.equals(EXPERIMENTS) || Key.byName(key).isPresent()) {
+      if (key.equals(EXPERIMENTS) || Settings.byKey(key).isPresent()) {
         continue;
       }
       if (!key.startsWith(EXPERIMENT_PREFIX)) {
@@ -131,7 +129,7 @@ public final class ConfigLoader {
                 + String.join(", ", experiments)
                 + ")");
       }
-      if (!setting.equals(DESCRIPTION) && Key.byName(setting).isEmpty()) {
+      if (!setting.equals(DESCRIPTION) && Settings.byKey(setting).isEmpty()) {
         throw new SettingsException(key, "unknown key '" + setting + "'");
       }
     }
@@ -142,46 +140,42 @@ public final class ConfigLoader {
     try {
       DataSettings data =
           new DataSettings(
-              v.integer(Key.DATA_VALUES),
-              v.integer(Key.DATA_SEQUENCE_LENGTH),
-              v.integer(Key.DATA_TRAIN_SEQUENCES),
-              v.integer(Key.DATA_EVAL_SEQUENCES),
-              v.integer(Key.DATA_VALIDATION_SEQUENCES),
-              v.integer(Key.DATA_PARTITIONS));
+              v.get(Settings.DATA_VALUES),
+              v.get(Settings.DATA_SEQUENCE_LENGTH),
+              v.get(Settings.DATA_TRAIN_SEQUENCES),
+              v.get(Settings.DATA_EVAL_SEQUENCES),
+              v.get(Settings.DATA_VALIDATION_SEQUENCES),
+              v.get(Settings.DATA_PARTITIONS));
       TrainSettings train =
           new TrainSettings(
-              v.workers(),
-              v.integer(Key.TRAIN_BATCH_SIZE),
-              v.integer(Key.TRAIN_AVERAGING_FREQUENCY),
-              v.integer(Key.TRAIN_PREFETCH),
-              v.bool(Key.TRAIN_SAVE_UPDATER),
-              v.enumValue(Key.TRAIN_APPROACH, Approach.class),
-              v.enumValue(Key.TRAIN_REPARTITION, Repartitioning.class),
-              v.bool(Key.TRAIN_COLLECT_STATS),
-              v.enumValue(Key.MODEL_LSTM, LstmImplementation.class),
-              v.integer(Key.TRAIN_EPOCHS),
-              v.decimal(Key.TRAIN_LEARNING_RATE),
-              v.optionalDecimal(Key.TRAIN_TARGET_ACCURACY),
-              v.optionalDecimal(Key.TRAIN_MAX_SECONDS),
-              v.integer(Key.TRAIN_PATIENCE),
-              v.decimal(Key.TRAIN_MIN_IMPROVEMENT),
-              v.integer(Key.EVAL_EVERY_WINDOWS));
-      List<Variant> variants = new ArrayList<>();
-      for (String id : v.strings(Key.SWEEP_VARIANTS)) {
-        variants.add(Variant.parse(v.source(Key.SWEEP_VARIANTS), id));
-      }
+              v.get(Settings.TRAIN_WORKERS),
+              v.get(Settings.TRAIN_BATCH_SIZE),
+              v.get(Settings.TRAIN_AVERAGING_FREQUENCY),
+              v.get(Settings.TRAIN_PREFETCH),
+              v.get(Settings.TRAIN_SAVE_UPDATER),
+              v.get(Settings.TRAIN_APPROACH),
+              v.get(Settings.TRAIN_REPARTITION),
+              v.get(Settings.TRAIN_COLLECT_STATS),
+              v.get(Settings.MODEL_LSTM),
+              v.get(Settings.TRAIN_EPOCHS),
+              v.get(Settings.TRAIN_LEARNING_RATE),
+              v.get(Settings.TRAIN_TARGET_ACCURACY),
+              v.get(Settings.TRAIN_MAX_SECONDS),
+              v.get(Settings.TRAIN_PATIENCE),
+              v.get(Settings.TRAIN_MIN_IMPROVEMENT),
+              v.get(Settings.EVAL_EVERY_WINDOWS));
       return new ExperimentSettings(
           name,
           v.description(),
-          v.longInteger(Key.SEED),
+          v.get(Settings.SEED),
           data,
           train,
-          v.integer(Key.EVAL_BATCH_SIZE),
-          v.intList(Key.SWEEP_LAGS),
-          v.intList(Key.SWEEP_WINDOWS),
-          v.intList(Key.MODEL_HIDDEN),
-          variants,
-          v.concurrency());
+          v.get(Settings.EVAL_BATCH_SIZE),
+          v.get(Settings.SWEEP_LAGS),
+          v.get(Settings.SWEEP_WINDOWS),
+          v.get(Settings.MODEL_HIDDEN),
+          v.get(Settings.SWEEP_VARIANTS),
+          v.get(Settings.SWEEP_CONCURRENCY));
     } catch (SettingsException e) {
       throw v.renamed(e);
     }
@@ -196,25 +190,27 @@ public final class ConfigLoader {
     }
 
     /** The key the user wrote for this setting (for error messages). */
-    String source(Key key) {
-      String scoped = EXPERIMENT_PREFIX + experiment + "." + key.key();
-      if (overrides.containsKey(scoped) || overrides.containsKey(key.key())) {
-        return overrides.containsKey(scoped) ? scoped : key.key();
+    String source(Setting<?> setting) {
+      String key = setting.key();
+      String scoped = EXPERIMENT_PREFIX + experiment + "." + key;
+      if (overrides.containsKey(scoped) || overrides.containsKey(key)) {
+        return overrides.containsKey(scoped) ? scoped : key;
       }
-      return fileValues.containsKey(scoped) ? scoped : key.key();
+      return fileValues.containsKey(scoped) ? scoped : key;
     }
 
-    String raw(Key key) {
-      String scoped = EXPERIMENT_PREFIX + experiment + "." + key.key();
+    String raw(Setting<?> setting) {
+      String key = setting.key();
+      String scoped = EXPERIMENT_PREFIX + experiment + "." + key;
       for (Map<String, String> layer : List.of(overrides, fileValues)) {
         if (layer.containsKey(scoped)) {
           return layer.get(scoped);
         }
-        if (layer.containsKey(key.key())) {
-          return layer.get(key.key());
+        if (layer.containsKey(key)) {
+          return layer.get(key);
         }
       }
-      return key.defaultValue();
+      return setting.defaultValue();
     }
 
     String description() {
@@ -222,101 +218,14 @@ public final class ConfigLoader {
       return overrides.getOrDefault(scoped, fileValues.getOrDefault(scoped, ""));
     }
 
-    int integer(Key key) {
-      return parsed(key, Integer::parseInt, "an integer");
-    }
-
-    long longInteger(Key key) {
-      return parsed(key, Long::parseLong, "an integer");
-    }
-
-    double decimal(Key key) {
-      return parsed(key, Double::parseDouble, "a number");
-    }
-
-    /** The key's value parsed, or an error naming the key and what was expected. */
-    private <T> T parsed(Key key, java.util.function.Function<String, T> parser, String expected) {
-      String text = raw(key);
-      try {
-        return parser.apply(text);
-      } catch (NumberFormatException e) {
-        throw new SettingsException(source(key), "expected " + expected + ", found '" + text + "'");
-      }
-    }
-
-    OptionalDouble optionalDecimal(Key key) {
-      return raw(key).equals("none") ? OptionalDouble.empty() : OptionalDouble.of(decimal(key));
-    }
-
-    boolean bool(Key key) {
-      String text = raw(key).toLowerCase(Locale.ROOT);
-      return switch (text) {
-        case "true" -> true;
-        case "false" -> false;
-        default ->
-            throw new SettingsException(
-                source(key), "expected true or false, found '" + text + "'");
-      };
-    }
-
-    /** {@code sweep.concurrency}: a count >= 1, or {@link ExperimentSettings#AUTO_CONCURRENCY}. */
-    int concurrency() {
-      if (raw(Key.SWEEP_CONCURRENCY).equals("auto")) {
-        return ExperimentSettings.AUTO_CONCURRENCY;
-      }
-      return Check.atLeast(
-          source(Key.SWEEP_CONCURRENCY), "concurrency", integer(Key.SWEEP_CONCURRENCY), 1);
-    }
-
-    int workers() {
-      String text = raw(Key.TRAIN_WORKERS);
-      if (text.equals("auto")) {
-        return TrainSettings.AUTO_WORKERS;
-      }
-      int n = integer(Key.TRAIN_WORKERS);
-      return Check.atLeast(source(Key.TRAIN_WORKERS), "workers", n, 1);
-    }
-
-    <E extends Enum<E>> E enumValue(Key key, Class<E> type) {
-      String text = raw(key);
-      String constant = text.toUpperCase(Locale.ROOT).replace('-', '_');
-      for (E e : type.getEnumConstants()) {
-        if (e.name().equals(constant)) {
-          return e;
-        }
-      }
-      List<String> allowed = new ArrayList<>();
-      for (E e : type.getEnumConstants()) {
-        allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      }
-      throw new SettingsException(
-          source(key), "expected one of " + String.join(", ", allowed) + ", found '" + text + "'");
-    }
-
-    List<String> strings(Key key) {
-      List<String> out = new ArrayList<>();
-      for (String part : raw(key).split(",")) {
-        if (!part.isBlank()) {
-          out.add(part.trim());
-        }
-      }
-      if (out.isEmpty()) {
-        throw new SettingsException(source(key), "must list at least one value, found none");
-      }
-      return out;
-    }
-
-    List<Integer> intList(Key key) {
-      try {
-        return IntLists.parse(raw(key));
-      } catch (IllegalArgumentException e) {
-        throw new SettingsException(source(key), e.getMessage());
-      }
+    /** The setting's effective value, parsed and checked by its declaration. */
+    <T> T get(Setting<T> setting) {
+      return setting.parse(raw(setting));
     }
 
     /** Re-issues a record's validation error under the key the user actually wrote. */
     SettingsException renamed(SettingsException e) {
-      Key key = Key.byName(e.key()).orElse(null);
+      Setting<?> key = Settings.byKey(e.key()).orElse(null);
       if (key == null || source(key).equals(e.key())) {
         return e;
       }

@@ -1,7 +1,5 @@
 package io.echolstm.config;
 
-import static io.echolstm.config.Check.atLeast;
-
 /**
  * How the random integer sequences are generated.
  *
@@ -23,12 +21,12 @@ public record DataSettings(
     int partitions) {
 
   public DataSettings {
-    atLeast(Key.DATA_VALUES.key(), "number of values", values, 2);
-    atLeast(Key.DATA_SEQUENCE_LENGTH.key(), "sequence length", sequenceLength, 1);
-    atLeast(Key.DATA_TRAIN_SEQUENCES.key(), "training sequences", trainSequences, 1);
-    atLeast(Key.DATA_EVAL_SEQUENCES.key(), "evaluation sequences", evalSequences, 1);
-    atLeast(Key.DATA_VALIDATION_SEQUENCES.key(), "validation sequences", validationSequences, 1);
-    atLeast(Key.DATA_PARTITIONS.key(), "partitions", partitions, 1);
+    Settings.DATA_VALUES.check(values);
+    Settings.DATA_SEQUENCE_LENGTH.check(sequenceLength);
+    Settings.DATA_TRAIN_SEQUENCES.check(trainSequences);
+    Settings.DATA_EVAL_SEQUENCES.check(evalSequences);
+    Settings.DATA_VALIDATION_SEQUENCES.check(validationSequences);
+    Settings.DATA_PARTITIONS.check(partitions);
   }
 
   /** Accuracy of guessing uniformly at random. */

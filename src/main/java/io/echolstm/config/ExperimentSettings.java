@@ -1,8 +1,5 @@
 package io.echolstm.config;
 
-import static io.echolstm.config.Check.atLeast;
-import static io.echolstm.config.Check.nonEmpty;
-
 import io.echolstm.model.LstmImplementation;
 import java.util.List;
 import java.util.Objects;
@@ -44,35 +41,31 @@ public record ExperimentSettings(
     description = description == null ? "" : description;
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(train, "train");
-    atLeast(Key.EVAL_BATCH_SIZE.key(), "evaluation batch size", evalBatchSize, 1);
-    lags = nonEmpty(Key.SWEEP_LAGS.key(), "lags", lags);
-    windows = nonEmpty(Key.SWEEP_WINDOWS.key(), "windows", windows);
-    hidden = nonEmpty(Key.MODEL_HIDDEN.key(), "hidden sizes", hidden);
-    variants = nonEmpty(Key.SWEEP_VARIANTS.key(), "variants", variants);
+    Settings.EVAL_BATCH_SIZE.check(evalBatchSize);
+    lags = List.copyOf(Settings.SWEEP_LAGS.check(lags));
+    windows = List.copyOf(Settings.SWEEP_WINDOWS.check(windows));
+    hidden = List.copyOf(Settings.MODEL_HIDDEN.check(hidden));
+    variants = List.copyOf(Settings.SWEEP_VARIANTS.check(variants));
+    Settings.SWEEP_CONCURRENCY.check(concurrency);
     for (int lag : lags) {
-      atLeast(Key.SWEEP_LAGS.key(), "lag", lag, 0);
       if (lag >= data.sequenceLength()) {
         throw new SettingsException(
-            Key.SWEEP_LAGS.key(),
+            Settings.SWEEP_LAGS.key(),
             "lag must be < sequence length " + data.sequenceLength() + ", found " + lag);
       }
     }
     for (int window : windows) {
-      atLeast(Key.SWEEP_WINDOWS.key(), "window", window, 1);
       if (window > data.sequenceLength()) {
         throw new SettingsException(
-            Key.SWEEP_WINDOWS.key(),
+            Settings.SWEEP_WINDOWS.key(),
             "window must be <= sequence length " + data.sequenceLength() + ", found " + window);
       }
-    }
-    for (int h : hidden) {
-      atLeast(Key.MODEL_HIDDEN.key(), "hidden size", h, 1);
     }
     if (variants.contains(Variant.STATEFUL) && train.lstm() == LstmImplementation.DL4J) {
       // DL4J 1.0.0-M2's truncated BPTT backpropagates each segment from a zero state while its
       // outputs came from the carried state (see FastLstmLayer): wrong gradients, silently.
       throw new SettingsException(
-          Key.MODEL_LSTM.key(),
+          Settings.MODEL_LSTM.key(),
           "the stateful variant needs model.lstm=fast: DL4J's own LSTM layer computes truncated-BPTT"
               + " gradients from a zero state instead of the carried one, found "
               + train.lstm().id());

@@ -1,10 +1,6 @@
 package io.echolstm.config;
 
-import static io.echolstm.config.Check.atLeast;
-import static io.echolstm.config.Check.positive;
-
 import io.echolstm.model.LstmImplementation;
-import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -54,35 +50,41 @@ public record TrainSettings(
   public static final int AUTO_WORKERS = 0;
 
   public TrainSettings {
-    if (workers != AUTO_WORKERS) {
-      atLeast(Key.TRAIN_WORKERS.key(), "workers", workers, 1);
-    }
-    atLeast(Key.TRAIN_BATCH_SIZE.key(), "batch size", batchSize, 1);
-    atLeast(Key.TRAIN_AVERAGING_FREQUENCY.key(), "averaging frequency", averagingFrequency, 1);
-    atLeast(Key.TRAIN_PREFETCH.key(), "prefetch", prefetch, 0);
-    Objects.requireNonNull(approach, "approach");
-    Objects.requireNonNull(repartition, "repartition");
-    Objects.requireNonNull(lstm, "lstm");
-    atLeast(Key.TRAIN_EPOCHS.key(), "epochs", epochs, 1);
-    positive(Key.TRAIN_LEARNING_RATE.key(), "learning rate", learningRate);
-    Objects.requireNonNull(targetAccuracy, "targetAccuracy");
-    Objects.requireNonNull(maxSeconds, "maxSeconds");
-    if (targetAccuracy.isPresent()
-        && !(targetAccuracy.getAsDouble() > 0 && targetAccuracy.getAsDouble() <= 1)) {
-      throw new SettingsException(
-          Key.TRAIN_TARGET_ACCURACY.key(),
-          "target accuracy must be in (0, 1], found " + targetAccuracy.getAsDouble());
-    }
-    if (maxSeconds.isPresent()) {
-      positive(Key.TRAIN_MAX_SECONDS.key(), "time budget", maxSeconds.getAsDouble());
-    }
-    atLeast(Key.TRAIN_PATIENCE.key(), "patience", patience, 0);
-    if (!(minImprovement >= 0) || Double.isInfinite(minImprovement)) {
-      throw new SettingsException(
-          Key.TRAIN_MIN_IMPROVEMENT.key(),
-          "minimum improvement must be a finite number >= 0, found " + minImprovement);
-    }
-    atLeast(Key.EVAL_EVERY_WINDOWS.key(), "evaluation interval", evalEveryWindows, 1);
+    Settings.TRAIN_WORKERS.check(workers);
+    Settings.TRAIN_BATCH_SIZE.check(batchSize);
+    Settings.TRAIN_AVERAGING_FREQUENCY.check(averagingFrequency);
+    Settings.TRAIN_PREFETCH.check(prefetch);
+    Settings.TRAIN_APPROACH.check(approach);
+    Settings.TRAIN_REPARTITION.check(repartition);
+    Settings.MODEL_LSTM.check(lstm);
+    Settings.TRAIN_EPOCHS.check(epochs);
+    Settings.TRAIN_LEARNING_RATE.check(learningRate);
+    Settings.TRAIN_TARGET_ACCURACY.check(targetAccuracy);
+    Settings.TRAIN_MAX_SECONDS.check(maxSeconds);
+    Settings.TRAIN_PATIENCE.check(patience);
+    Settings.TRAIN_MIN_IMPROVEMENT.check(minImprovement);
+    Settings.EVAL_EVERY_WINDOWS.check(evalEveryWindows);
+  }
+
+  /** These settings with {@code workers} resolved (as recorded in the results table). */
+  public TrainSettings withWorkers(int resolved) {
+    return new TrainSettings(
+        resolved,
+        batchSize,
+        averagingFrequency,
+        prefetch,
+        saveUpdater,
+        approach,
+        repartition,
+        collectStats,
+        lstm,
+        epochs,
+        learningRate,
+        targetAccuracy,
+        maxSeconds,
+        patience,
+        minImprovement,
+        evalEveryWindows);
   }
 
   /** The number of workers to train with, given Spark's default parallelism. */

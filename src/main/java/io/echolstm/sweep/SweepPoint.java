@@ -1,7 +1,9 @@
 package io.echolstm.sweep;
 
 import io.echolstm.config.DataSettings;
-import io.echolstm.config.Key;
+import io.echolstm.config.PointSettings;
+import io.echolstm.config.Setting;
+import io.echolstm.config.Settings;
 import io.echolstm.config.SettingsException;
 import io.echolstm.config.TrainSettings;
 import io.echolstm.config.Variant;
@@ -10,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,7 +27,8 @@ public record SweepPoint(
     long seed,
     DataSettings data,
     TrainSettings train,
-    int evalBatchSize) {
+    int evalBatchSize)
+    implements PointSettings {
 
   public SweepPoint {
     Objects.requireNonNull(experiment, "experiment");
@@ -34,13 +36,14 @@ public record SweepPoint(
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(train, "train");
     if (lag < 0 || lag >= data.sequenceLength()) {
-      throw new SettingsException(Key.SWEEP_LAGS.key(), "lag out of range: " + lag);
+      throw new SettingsException(Settings.SWEEP_LAGS.key(), "lag out of range: " + lag);
     }
     if (window < 1 || window > data.sequenceLength()) {
-      throw new SettingsException(Key.SWEEP_WINDOWS.key(), "window out of range: " + window);
+      throw new SettingsException(Settings.SWEEP_WINDOWS.key(), "window out of range: " + window);
     }
     if (hidden < 1) {
-      throw new SettingsException(Key.MODEL_HIDDEN.key(), "hidden size out of range: " + hidden);
+      throw new SettingsException(
+          Settings.MODEL_HIDDEN.key(), "hidden size out of range: " + hidden);
     }
   }
 
@@ -61,42 +64,30 @@ public record SweepPoint(
     return Framing.labelledSamplesPerSequence(variant, data.sequenceLength(), window, lag);
   }
 
-  /** Every setting, in a fixed order: equal keys mean the same training. */
+  /**
+   * The experiment and every per-point setting ({@link Settings#perPoint()}, in declaration order)
+   * as {@code name=value}: equal keys mean the same training.
+   */
   public String key() {
-    return String.join(
-        " ",
-        "experiment=" + experiment,
-        "variant=" + variant.id(),
-        "lag=" + lag,
-        "window=" + window,
-        "hidden=" + hidden,
-        "seed=" + seed,
-        "values=" + data.values(),
-        "sequence_length=" + data.sequenceLength(),
-        "train_sequences=" + data.trainSequences(),
-        "eval_sequences=" + data.evalSequences(),
-        "validation_sequences=" + data.validationSequences(),
-        "partitions=" + data.partitions(),
-        "workers=" + (train.workers() == TrainSettings.AUTO_WORKERS ? "auto" : train.workers()),
-        "batch_size=" + train.batchSize(),
-        "averaging_frequency=" + train.averagingFrequency(),
-        "prefetch=" + train.prefetch(),
-        "save_updater=" + train.saveUpdater(),
-        "lstm=" + train.lstm().id(),
-        "approach=" + train.approach().name().toLowerCase(Locale.ROOT),
-        "repartition=" + train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-        "epochs=" + train.epochs(),
-        "learning_rate=" + train.learningRate(),
-        "target_accuracy=" + optional(train.targetAccuracy()),
-        "max_seconds=" + optional(train.maxSeconds()),
-        "patience=" + train.patience(),
-        "min_improvement=" + train.minImprovement(),
-        "eval_every_windows=" + train.evalEveryWindows(),
-        "eval_batch_size=" + evalBatchSize);
+    StringBuilder key = new StringBuilder("experiment=").append(experiment);
+    for (Setting<?> setting : Settings.perPoint()) {
+      key.append(' ').append(setting.pointKeyEntry(this));
+    }
+    return key.toString();
   }
 
-  private static String optional(java.util.OptionalDouble value) {
-    return value.isPresent() ? String.valueOf(value.getAsDouble()) : "none";
+  /** This point with {@code train.workers=auto} resolved, as its row records it. */
+  public SweepPoint withWorkers(int workers) {
+    return new SweepPoint(
+        experiment,
+        variant,
+        lag,
+        window,
+        hidden,
+        seed,
+        data,
+        train.withWorkers(workers),
+        evalBatchSize);
   }
 
   /** A short, path-safe id derived from {@link #key()}. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.config.Setting;
+import io.echolstm.config.Settings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,7 +51,11 @@ class MainTest {
         "data.train-sequences=0",
         "model.hidden=x",
         "bogus.key=1",
-        "sweep.variants=nope"
+        "sweep.variants=nope",
+        "sweep.variants=stateless,stateless",
+        "model.hidden=5000",
+        "data.values=100000",
+        "train.prefetch=1000"
       })
   void badSettingsExitTwoAndWriteNothing(String assignment) {
     Path results = dir.resolve("results");
@@ -94,5 +100,8 @@ class MainTest {
     Outcome o = run("--help");
     assertEquals(Main.OK, o.code());
     assertTrue(o.out().contains("usage: sweep"));
+    for (Setting<?> setting : Settings.ALL) {
+      assertTrue(o.out().contains("  " + setting.key() + " "), setting.key() + " not in --help");
+    }
   }
 }

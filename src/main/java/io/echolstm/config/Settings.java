@@ -1,0 +1,397 @@
+package io.echolstm.config;
+
+import io.echolstm.model.LstmImplementation;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Every setting a sweep understands, each declared once (see {@link Setting}). A key not declared
+ * here (nor {@code experiments} / {@code experiment.NAME.KEY}) is refused by {@link ConfigLoader}.
+ *
+ * <p>The order of {@link #ALL} is the order of the point key (which must not change: it names the
+ * points an existing results table holds), of the settings columns, of {@code --help} and of the
+ * README's key table. The ceilings keep sizes that would exhaust memory after Spark has started
+ * (native allocation failures, heap exhaustion) from getting that far.
+ */
+public final class Settings {
+  private Settings() {}
+
+  public static final Setting<List<Variant>> SWEEP_VARIANTS =
+      Setting.list(
+              "sweep.variants",
+              "stateless",
+              "stateless, stateful, masked, whole-sequence, seq2seq",
+              "model variants to sweep (see below)",
+              id -> Variant.parse("sweep.variants", id))
+          .perPoint("variant", String.class, p -> p.variant().id());
+
+  public static final Setting<List<Integer>> SWEEP_LAGS =
+      Setting.intList(
+              "sweep.lags",
+              "lag",
+              "1",
+              0,
+              9_999,
+              "lags to sweep: `0-4`, `0,2,7` or a mix such as `0-2,8`; each < sequence length")
+          .perPoint("lag", Integer.class, PointSettings::lag);
+
+  public static final Setting<List<Integer>> SWEEP_WINDOWS =
+      Setting.intList(
+              "sweep.windows",
+              "window",
+              "5",
+              1,
+              10_000,
+              "window lengths (time steps per sample); each <= sequence length")
+          .perPoint("window", Integer.class, PointSettings::window);
+
+  public static final Setting<List<Integer>> MODEL_HIDDEN =
+      Setting.intList("model.hidden", "hidden size", "50", 1, 4_096, "LSTM hidden sizes to sweep")
+          .perPoint("hidden", Integer.class, PointSettings::hidden);
+
+  public static final Setting<Long> SEED =
+      Setting.longInteger(
+              "seed",
+              42,
+              "base seed; the training and evaluation streams and the weight init derive from it")
+          .perPoint("seed", Long.class, PointSettings::seed);
+
+  public static final Setting<Integer> DATA_VALUES =
+      Setting.integer(
+              "data.values",
+              "number of values",
+              100,
+              2,
+              10_000,
+              "integers are drawn from 0..values-1 (the one-hot width)")
+          .perPoint("values", Integer.class, p -> p.data().values());
+
+  public static final Setting<Integer> DATA_SEQUENCE_LENGTH =
+      Setting.integer(
+              "data.sequence-length",
+              "sequence length",
+              25,
+              1,
+              10_000,
+              "values per random sequence")
+          .perPoint("sequence_length", Integer.class, p -> p.data().sequenceLength());
+
+  public static final Setting<Integer> DATA_TRAIN_SEQUENCES =
+      Setting.integer(
+              "data.train-sequences",
+              "training sequences",
+              2000,
+              1,
+              1_000_000,
+              "training sequences per point")
+          .perPoint("train_sequences", Integer.class, p -> p.data().trainSequences());
+
+  public static final Setting<Integer> DATA_EVAL_SEQUENCES =
+      Setting.integer(
+              "data.eval-sequences",
+              "evaluation sequences",
+              200,
+              1,
+              1_000_000,
+              "held-out test sequences per point; the reported metrics come from them")
+          .perPoint("eval_sequences", Integer.class, p -> p.data().evalSequences());
+
+  public static final Setting<Integer> DATA_VALIDATION_SEQUENCES =
+      Setting.integer(
+              "data.validation-sequences",
+              "validation sequences",
+              200,
+              1,
+              1_000_000,
+              "validation sequences per point (their own seed stream); the target and plateau are"
+                  + " judged on them")
+          .perPoint("validation_sequences", Integer.class, p -> p.data().validationSequences());
+
+  public static final Setting<Integer> DATA_PARTITIONS =
+      Setting.integer(
+              "data.partitions",
+              "partitions",
+              4,
+              1,
+              10_000,
+              "Spark partitions the sequences are generated (and framed) in")
+          .perPoint("partitions", Integer.class, p -> p.data().partitions());
+
+  public static final Setting<Integer> SWEEP_CONCURRENCY =
+      Setting.autoInteger(
+          "sweep.concurrency",
+          "concurrency",
+          ExperimentSettings.AUTO_CONCURRENCY,
+          1,
+          256,
+          "points trained at once; `auto` = Spark's cores / workers per point. The smallest value"
+              + " among the picked experiments applies to the run (run-level: not in the point key"
+              + " nor the table)");
+
+  public static final Setting<Integer> TRAIN_WORKERS =
+      Setting.autoInteger(
+              "train.workers",
+              "workers",
+              TrainSettings.AUTO_WORKERS,
+              1,
+              1_024,
+              "parameter-averaging workers; `auto` = Spark's default parallelism (the column holds"
+                  + " the resolved count)")
+          .perPoint("workers", Integer.class, p -> p.train().workers())
+          .keyFormat(v -> v.equals(TrainSettings.AUTO_WORKERS) ? "auto" : String.valueOf(v));
+
+  public static final Setting<Integer> TRAIN_BATCH_SIZE =
+      Setting.integer("train.batch-size", "batch size", 128, 1, 65_536, "minibatch size per worker")
+          .perPoint("batch_size", Integer.class, p -> p.train().batchSize());
+
+  public static final Setting<Integer> TRAIN_AVERAGING_FREQUENCY =
+      Setting.integer(
+              "train.averaging-frequency",
+              "averaging frequency",
+              20,
+              1,
+              100_000,
+              "minibatches each worker fits between parameter averages (each averaging round costs"
+                  + " a Spark job, a broadcast and a network per worker: 20 ran twice as fast as 5"
+                  + " at batch 128, see BENCHMARKS.md)")
+          .perPoint("averaging_frequency", Integer.class, p -> p.train().averagingFrequency());
+
+  public static final Setting<Integer> TRAIN_PREFETCH =
+      Setting.integer(
+              "train.prefetch",
+              "prefetch",
+              0,
+              0,
+              64,
+              "minibatches each worker prefetches asynchronously (0 = none; the data is already in"
+                  + " memory)")
+          .perPoint("prefetch", Integer.class, p -> p.train().prefetch());
+
+  public static final Setting<Boolean> TRAIN_SAVE_UPDATER =
+      Setting.bool("train.save-updater", true, "average and keep the Adam state across splits")
+          .perPoint("save_updater", Boolean.class, p -> p.train().saveUpdater());
+
+  public static final Setting<LstmImplementation> MODEL_LSTM =
+      Setting.enumeration(
+              "model.lstm",
+              LstmImplementation.class,
+              "fast",
+              "LSTM layer implementation: `fast` (DL4J's LSTM math with fewer, larger native calls;"
+                  + " same parameters, outputs and gradients) or `dl4j` (DL4J's own layer)")
+          .perPoint("lstm", String.class, p -> p.train().lstm().id());
+
+  public static final Setting<Approach> TRAIN_APPROACH =
+      Setting.enumeration(
+              "train.approach",
+              Approach.class,
+              "direct",
+              "`direct`: minibatches built once per point and cached on the executors that trained"
+                  + " them (no shared file system needed); `export`: dl4j-spark writes each chunk's"
+                  + " minibatches to files under `hadoop.tmp.dir` first (needs a file system every"
+                  + " executor reads)")
+          .perPoint("approach", String.class, p -> Setting.id(p.train().approach()));
+
+  public static final Setting<Repartitioning> TRAIN_REPARTITION =
+      Setting.enumeration(
+              "train.repartition",
+              Repartitioning.class,
+              "never",
+              "whether dl4j-spark reshuffles each split (the cached data is already one partition"
+                  + " per worker)")
+          .perPoint("repartition", String.class, p -> Setting.id(p.train().repartition()));
+
+  public static final Setting<Boolean> TRAIN_COLLECT_STATS =
+      Setting.bool(
+          "train.collect-stats",
+          false,
+          "log dl4j-spark's time split (broadcast, fit, aggregation) after each point (run-level:"
+              + " not in the point key nor the table)");
+
+  public static final Setting<Integer> TRAIN_EPOCHS =
+      Setting.integer(
+              "train.epochs",
+              "epochs",
+              3,
+              1,
+              10_000,
+              "passes over the training windows (the most; column `max_epochs`)")
+          .perPoint("epochs", "max_epochs", Integer.class, p -> p.train().epochs());
+
+  public static final Setting<Double> TRAIN_LEARNING_RATE =
+      Setting.decimal(
+              "train.learning-rate",
+              "0.01",
+              "> 0",
+              "Adam learning rate",
+              v -> positive("train.learning-rate", "learning rate", v))
+          .perPoint("learning_rate", Double.class, p -> p.train().learningRate());
+
+  public static final Setting<OptionalDouble> TRAIN_TARGET_ACCURACY =
+      Setting.optionalDecimal(
+              "train.target-accuracy",
+              "(0, 1]",
+              "stop a point once its validation accuracy (on reachable labels) reaches this, e.g."
+                  + " 0.99",
+              v -> {
+                if (!(v > 0 && v <= 1)) {
+                  throw new SettingsException(
+                      "train.target-accuracy", "target accuracy must be in (0, 1], found " + v);
+                }
+              })
+          .perPoint("target_accuracy", Double.class, p -> boxed(p.train().targetAccuracy()));
+
+  public static final Setting<OptionalDouble> TRAIN_MAX_SECONDS =
+      Setting.optionalDecimal(
+              "train.max-seconds",
+              "> 0",
+              "stop a point once its training has taken this long",
+              v -> positive("train.max-seconds", "time budget", v))
+          .perPoint("max_seconds", Double.class, p -> boxed(p.train().maxSeconds()));
+
+  public static final Setting<Integer> TRAIN_PATIENCE =
+      Setting.integer(
+              "train.patience",
+              "patience",
+              3,
+              0,
+              10_000,
+              "stop a point after this many evaluations in a row without a validation-loss"
+                  + " improvement (0 = never)")
+          .perPoint("patience", Integer.class, p -> p.train().patience());
+
+  public static final Setting<Double> TRAIN_MIN_IMPROVEMENT =
+      Setting.decimal(
+              "train.min-improvement",
+              "0.01",
+              ">= 0",
+              "how far (nats) validation loss must fall below its value at the last improvement to"
+                  + " count",
+              v -> {
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                  throw new SettingsException(
+                      "train.min-improvement",
+                      "minimum improvement must be a finite number >= 0, found " + v);
+                }
+              })
+          .perPoint("min_improvement", Double.class, p -> p.train().minImprovement());
+
+  public static final Setting<Integer> EVAL_EVERY_WINDOWS =
+      Setting.integer(
+              "eval.every-windows",
+              "evaluation interval",
+              5000,
+              1,
+              1_000_000_000,
+              "evaluate on the validation set (and add a `history` entry) about every this many"
+                  + " training windows, inside epochs too")
+          .perPoint("eval_every_windows", Integer.class, p -> p.train().evalEveryWindows());
+
+  public static final Setting<Integer> EVAL_BATCH_SIZE =
+      Setting.integer(
+              "eval.batch-size",
+              "evaluation batch size",
+              256,
+              1,
+              65_536,
+              "windows per forward pass in evaluation")
+          .perPoint("eval_batch_size", Integer.class, PointSettings::evalBatchSize);
+
+  /** Every declaration, in point-key order. */
+  public static final List<Setting<?>> ALL =
+      List.of(
+          SWEEP_VARIANTS,
+          SWEEP_LAGS,
+          SWEEP_WINDOWS,
+          MODEL_HIDDEN,
+          SEED,
+          DATA_VALUES,
+          DATA_SEQUENCE_LENGTH,
+          DATA_TRAIN_SEQUENCES,
+          DATA_EVAL_SEQUENCES,
+          DATA_VALIDATION_SEQUENCES,
+          DATA_PARTITIONS,
+          SWEEP_CONCURRENCY,
+          TRAIN_WORKERS,
+          TRAIN_BATCH_SIZE,
+          TRAIN_AVERAGING_FREQUENCY,
+          TRAIN_PREFETCH,
+          TRAIN_SAVE_UPDATER,
+          MODEL_LSTM,
+          TRAIN_APPROACH,
+          TRAIN_REPARTITION,
+          TRAIN_COLLECT_STATS,
+          TRAIN_EPOCHS,
+          TRAIN_LEARNING_RATE,
+          TRAIN_TARGET_ACCURACY,
+          TRAIN_MAX_SECONDS,
+          TRAIN_PATIENCE,
+          TRAIN_MIN_IMPROVEMENT,
+          EVAL_EVERY_WINDOWS,
+          EVAL_BATCH_SIZE);
+
+  private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
+
+  static {
+    for (Setting<?> s : ALL) {
+      if (BY_KEY.put(s.key(), s) != null) {
+        throw new ExceptionInInitializerError("setting declared twice: " + s.key());
+      }
+    }
+  }
+
+  public static Optional<Setting<?>> byKey(String key) {
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+
+  /** The declarations recorded per point, in point-key and column order. */
+  public static List<Setting<?>> perPoint() {
+    return ALL.stream().filter(Setting::perPoint).toList();
+  }
+
+  /** The key table of {@code --help}: one line per declaration. */
+  public static String usage() {
+    StringBuilder out = new StringBuilder();
+    for (Setting<?> s : ALL) {
+      out.append(
+          String.format(
+              "  %-26s %s [default %s; %s]%n",
+              s.key(), plain(s.doc()), s.defaultValue(), s.range()));
+    }
+    return out.toString();
+  }
+
+  /** The README's key table (Markdown), generated from the declarations. */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder();
+    out.append("| key | default | accepted | meaning |\n|---|---|---|---|\n");
+    for (Setting<?> s : ALL) {
+      out.append("| `")
+          .append(s.key())
+          .append("` | ")
+          .append(s.defaultValue())
+          .append(" | ")
+          .append(s.range())
+          .append(" | ")
+          .append(s.doc())
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String plain(String doc) {
+    return doc.replace("`", "");
+  }
+
+  private static void positive(String key, String what, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new SettingsException(key, what + " must be a positive number, found " + value);
+    }
+  }
+
+  private static Double boxed(OptionalDouble value) {
+    return value.isPresent() ? value.getAsDouble() : null;
+  }
+}
