@@ -32,6 +32,9 @@ class VariantsSparkTest extends SparkTestSession {
             .set("data.eval-sequences=50")
             .set("data.partitions=2")
             .set("model.hidden=16")
+            // Pinned, like every other setting here, so the expected outcomes below do not move
+            // with the defaults: two workers averaging every 5 minibatches.
+            .set("train.averaging-frequency=5")
             .set("train.batch-size=32")
             .set("train.epochs=4")
             .set("train.learning-rate=0.05");
