@@ -135,5 +135,12 @@ class ResultsTableSparkTest extends SparkTestSession {
     assertEquals("r1", r1.get(0).getAs("run_id"));
     assertEquals(0, table.run("r3").count());
     assertEquals(Set.of("pa"), table.committedPoints("r1"));
+    assertEquals("notes", java.nio.file.Files.readString(results.resolve("README.txt")));
+    assertEquals(
+        3,
+        spark
+            .read()
+            .parquet(results.resolve("elsewhere").resolve("other.parquet").toString())
+            .count());
   }
 }
