@@ -3,8 +3,11 @@
 # 127.0.0.1, run from the Spark jars Maven resolves for scripts/spark-submit (no Spark download).
 #
 #   scripts/cluster.sh start    # prints the master URL, e.g. spark://127.0.0.1:41234
-#   scripts/cluster.sh status   # exit 0 when the master and every worker run, 3 otherwise
+#   scripts/cluster.sh status   # exit 0 when the master and every started worker run, 3 otherwise
 #   scripts/cluster.sh stop     # workers (and their executors) first, then the master
+#
+# stop and status act on the daemons start launched (their pid files in CLUSTER_DIR), whatever
+# CLUSTER_WORKERS says when they run.
 #
 #   # a driver on loopback too (run.sh sets SPARK_LOCAL_IP for local masters only)
 #   MASTER="$(scripts/cluster.sh start)" SPARK_LOCAL_IP=127.0.0.1 \
@@ -12,7 +15,7 @@
 #
 # Environment (all optional):
 #   CLUSTER_DIR        state: pid files, logs, SPARK_HOME, worker dirs (default target/spark-cluster)
-#   CLUSTER_WORKERS    number of workers (default 2)
+#   CLUSTER_WORKERS    number of workers start launches (default 2)
 #   WORKER_CORES       cores each worker offers (default 1)
 #   WORKER_MEMORY      memory each worker offers to executors (default 2g)
 #   MASTER_PORT        master RPC port (default 0: a free port chosen by the OS)
@@ -89,12 +92,15 @@ live_pid() {
   echo "$pid"
 }
 
-daemons() {
-  local i
-  for ((i = 1; i <= CLUSTER_WORKERS; i++)); do
-    echo "worker-$i"
-  done
-  echo master
+# The daemons that were started, by their pid files (workers in order, then the master): stop and
+# status act on these, so a CLUSTER_WORKERS that differs from the start's changes nothing.
+started_daemons() {
+  local file
+  [[ -d "$PID_DIR" ]] || return 0
+  while IFS= read -r file; do
+    echo "${file%.pid}"
+  done < <(find "$PID_DIR" -maxdepth 1 -name 'worker-*.pid' -printf '%f\n' | sort -t- -k2,2n)
+  [[ ! -e "$PID_DIR/master.pid" ]] || echo master
 }
 
 # Waits until a log file has a line matching a pattern, or the process dies, or time runs out.
@@ -171,7 +177,7 @@ launch() {
 
 start() {
   local name pid
-  for name in $(daemons); do
+  for name in $(started_daemons); do
     if pid="$(live_pid "$PID_DIR/$name.pid")"; then
       die "$name already runs (pid $pid); run 'scripts/cluster.sh stop' first"
     fi
@@ -229,7 +235,7 @@ stop() {
     echo "cluster.sh: not running ($CLUSTER_DIR)" >&2
     return 0
   }
-  for name in $(daemons); do
+  for name in $(started_daemons); do
     pid="$(live_pid "$PID_DIR/$name.pid")" || {
       rm -f "$PID_DIR/$name.pid"
       continue
@@ -258,8 +264,11 @@ stop() {
 }
 
 status() {
-  local name pid code=0
-  for name in $(daemons); do
+  local name pid code=0 names
+  names="$(started_daemons)"
+  # The master is reported even when its pid file is gone; workers only as started.
+  [[ "$names" == *master* ]] || names+=$'\n'master
+  for name in $names; do
     if pid="$(live_pid "$PID_DIR/$name.pid")"; then
       echo "$name: running, pid $pid, log $LOG_DIR/$name.log"
     else

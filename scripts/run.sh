@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the echo-lstm sweep: builds the shaded jar when it is missing or older than the sources,
 # then submits it with scripts/spark-submit to ${MASTER:-local[*]}.
+# The default config is this project's conf/tutorial.properties wherever it is run from;
+# --conf and --results paths are relative to the current directory.
 #
 #   scripts/run.sh                       # every experiment of conf/tutorial.properties -> results/
 #   scripts/run.sh sweep --experiment echo-lag --set sweep.lags=0-5 --results demo-results
@@ -62,7 +64,7 @@ exec "$ROOT/scripts/spark-submit" \
   --master "${MASTER:-local[*]}" \
   --class io.echolstm.app.Main \
   --driver-memory "${DRIVER_MEMORY:-4g}" \
-  --driver-java-options "-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties" \
+  --driver-java-options "-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties -Decholstm.home=$ROOT" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --conf spark.ui.showConsoleProgress=false \
   ${props[@]+"${props[@]}"} \

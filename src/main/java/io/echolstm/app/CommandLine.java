@@ -23,6 +23,15 @@ record CommandLine(
     boolean help) {
 
   static final Path DEFAULT_CONF = Path.of("conf", "tutorial.properties");
+
+  /**
+   * The system property naming the project directory (scripts/run.sh sets it): the default config
+   * is the project's own, found from there whatever the current directory. User paths ({@code
+   * --conf}, {@code --results}) stay relative to the current directory.
+   */
+  static final String HOME_PROPERTY = "echolstm.home";
+
+  static final int MAX_RUN_ID = 100;
   static final String DEFAULT_RESULTS = "results";
 
   static final String USAGE =
@@ -75,20 +84,34 @@ record CommandLine(
       }
     }
     if (conf.isEmpty()) {
-      conf.add(DEFAULT_CONF);
+      conf.add(defaultConf());
     }
     if (runId == null) {
       runId =
           DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
               .format(ZonedDateTime.now(ZoneOffset.UTC));
-    } else if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+    } else if (runId.length() > MAX_RUN_ID) {
       throw new SettingsException(
-          "--run-id", "run id must be letters, digits, '.', '_' or '-', found '" + runId + "'");
+          "--run-id",
+          "run id is too long: " + runId.length() + " characters, at most " + MAX_RUN_ID);
+    } else if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw new SettingsException(
+          "--run-id",
+          "run id must start with a letter or digit, then letters, digits, '.', '_' or '-',"
+              + " found '"
+              + runId
+              + "'");
     }
     if (results.isBlank()) {
       throw new SettingsException("--results", "results directory must not be empty");
     }
     return new CommandLine(conf, experiments, sets, results, runId, overwrite, false);
+  }
+
+  /** {@link #DEFAULT_CONF} under the project directory when it is known, else relative. */
+  static Path defaultConf() {
+    String home = System.getProperty(HOME_PROPERTY, "");
+    return home.isBlank() ? DEFAULT_CONF : Path.of(home).resolve(DEFAULT_CONF);
   }
 
   private static String value(String[] args, int i, String option) {

@@ -1,10 +1,12 @@
 package io.echolstm.app;
 
+import io.echolstm.config.Approach;
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.ExperimentSettings;
 import io.echolstm.config.SettingsException;
 import io.echolstm.report.SummaryTable;
 import io.echolstm.results.ResultsTable;
+import io.echolstm.sweep.PointFailedException;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.sweep.SweepRunner;
@@ -12,6 +14,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -34,7 +39,16 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    int code;
+    try {
+      code = run(args, System.out, System.err);
+    } catch (Throwable t) {
+      // run() maps every failure to a code; this is the last line of defence, never a bare
+      // "Exception in thread main".
+      LOG.error("echo-lstm failed", t);
+      System.err.println("echo-lstm: failed: " + describe(t));
+      code = FAILED;
+    }
     if (code != OK) {
       System.exit(code);
     }
@@ -43,6 +57,7 @@ public final class Main {
   static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli;
     SweepPlan plan;
+    List<ExperimentSettings> experiments;
     try {
       cli = CommandLine.parse(args);
       if (cli.help()) {
@@ -52,33 +67,46 @@ public final class Main {
       ConfigLoader loader = new ConfigLoader();
       cli.confFiles().forEach(loader::file);
       cli.sets().forEach(loader::set);
-      List<ExperimentSettings> experiments = loader.load(cli.experiments());
+      experiments = loader.load(cli.experiments());
       plan = SweepPlan.expand(experiments);
-      checkResultsDir(cli.resultsDir());
+      Configuration hadoop = hadoopConfiguration();
+      checkResultsDir(cli.resultsDir(), hadoop);
+      checkApproach(plan, master(), hadoop);
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return BAD_INPUT;
     }
 
-    LOG.info(
-        "run {}: {} points from {} into {}",
-        cli.runId(),
-        plan.points().size(),
-        cli.confFiles(),
-        cli.resultsDir());
-    for (SweepPoint p : plan.points()) {
-      LOG.info("  planned: {}", p.key());
-    }
+    logPlan(cli, plan, experiments.size());
 
-    SparkConf conf = new SparkConf().setAppName("echo-lstm sweep " + cli.runId());
-    if (!conf.contains("spark.master")) {
-      conf.setMaster("local[*]");
-    }
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    String stage = "starting Spark";
+    SparkSession spark = null;
     try {
+      SparkConf conf = new SparkConf().setAppName("echo-lstm sweep " + cli.runId());
+      if (!conf.contains("spark.master")) {
+        conf.setMaster(DEFAULT_MASTER);
+      }
+      spark = SparkSession.builder().config(conf).getOrCreate();
+      stage = "running the sweep";
       ResultsTable table = new ResultsTable(spark, cli.resultsDir());
       SweepRunner.Summary summary =
           new SweepRunner(spark, table, cli.runId(), cli.overwrite()).run(plan);
+      stage = "checking that every point is committed";
+      String missing = missingPoints(plan, table.committedPoints(cli.runId()));
+      if (!missing.isEmpty()) {
+        LOG.error("run {}: {} not in {} after the sweep", cli.runId(), missing, cli.resultsDir());
+        err.println(
+            "echo-lstm: sweep failed: "
+                + missing
+                + " not committed in "
+                + cli.resultsDir()
+                + " after the sweep (was the results directory deleted or changed during the"
+                + " run?); rerun with the same --run-id "
+                + cli.runId()
+                + " to train them");
+        return FAILED;
+      }
+      stage = "reading the summary";
       List<Row> rows =
           table
               .run(cli.runId())
@@ -101,19 +129,168 @@ public final class Main {
               + cli.resultsDir());
       out.print(SummaryTable.format(ordered));
       return OK;
-    } catch (RuntimeException e) {
-      LOG.error("sweep failed", e);
-      err.println("echo-lstm: sweep failed: " + e);
+    } catch (Throwable t) {
+      // Errors too (an assertion, an out-of-memory error): the full trace goes to the log, one
+      // line naming the stage and the point to the user.
+      LOG.error("sweep failed while {}", stage, t);
+      err.println("echo-lstm: " + failureLine(stage, t));
       return FAILED;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        try {
+          spark.stop();
+        } catch (Throwable t) {
+          LOG.warn("stopping Spark failed", t);
+        }
+      }
     }
   }
 
-  /** Refuses a results path that is a file or cannot be created, before Spark starts. */
-  static void checkResultsDir(String dir) {
-    if (dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !dir.startsWith("file:")) {
-      return; // a remote file system: Spark checks it when writing
+  static final String DEFAULT_MASTER = "local[*]";
+
+  /**
+   * One INFO line for the plan; the per-point {@code planned:} lines at DEBUG only, since a
+   * 50,000-point plan would write megabytes of them.
+   */
+  static void logPlan(CommandLine cli, SweepPlan plan, int experiments) {
+    LOG.info(
+        "run {}: {} points in {} experiments from {} into {}",
+        cli.runId(),
+        plan.points().size(),
+        experiments,
+        cli.confFiles(),
+        cli.resultsDir());
+    if (LOG.isDebugEnabled()) {
+      for (SweepPoint p : plan.points()) {
+        LOG.debug("  planned: {}", p.key());
+      }
+    }
+  }
+
+  /** The master the session will use: spark-submit's {@code spark.master}, else local. */
+  static String master() {
+    return System.getProperty("spark.master", DEFAULT_MASTER);
+  }
+
+  /**
+   * The Hadoop configuration the session will have, without starting it: Hadoop's defaults and site
+   * files plus the {@code spark.hadoop.*} properties spark-submit passes as system properties.
+   */
+  static Configuration hadoopConfiguration() {
+    Configuration conf = new Configuration();
+    String prefix = "spark.hadoop.";
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(prefix)) {
+        conf.set(name.substring(prefix.length()), System.getProperty(name));
+      }
+    }
+    return conf;
+  }
+
+  /** The plan's points the table does not hold, e.g. {@code 2 of 8 points (point 3/8 [...])}. */
+  static String missingPoints(SweepPlan plan, Set<String> committed) {
+    List<String> missing = new java.util.ArrayList<>();
+    List<SweepPoint> points = plan.points();
+    for (int i = 0; i < points.size(); i++) {
+      if (!committed.contains(points.get(i).id())) {
+        missing.add("point " + (i + 1) + "/" + points.size() + " [" + points.get(i).label() + "]");
+      }
+    }
+    if (missing.isEmpty()) {
+      return "";
+    }
+    int shown = Math.min(5, missing.size());
+    return missing.size()
+        + " of "
+        + points.size()
+        + " points ("
+        + String.join(", ", missing.subList(0, shown))
+        + (missing.size() > shown ? ", and " + (missing.size() - shown) + " more" : "")
+        + ")";
+  }
+
+  /**
+   * The one line a failure after Spark started gets: the stage and, when a point failed, which
+   * point, e.g. {@code sweep failed at point 3/8 [echo-lag variant=stateless lag=2 ...] while
+   * training: SparkException: Job aborted ...}.
+   */
+  static String failureLine(String stage, Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof PointFailedException p) {
+        return "sweep failed at "
+            + p.progress()
+            + " ["
+            + p.label()
+            + "] while "
+            + p.stage()
+            + ": "
+            + describe(p.getCause() == null ? p : p.getCause());
+      }
+    }
+    return "sweep failed while " + stage + ": " + describe(t);
+  }
+
+  /** A throwable on one short line: its class and the first line of its message. */
+  static String describe(Throwable t) {
+    String message = t.getMessage() == null ? "" : t.getMessage().strip();
+    int newline = message.indexOf('\n');
+    if (newline >= 0) {
+      message = message.substring(0, newline).strip() + " ...";
+    }
+    if (message.length() > 400) {
+      message = message.substring(0, 400) + " ...";
+    }
+    String name =
+        t.getClass().getSimpleName().isEmpty()
+            ? t.getClass().getName()
+            : t.getClass().getSimpleName();
+    return (message.isEmpty() ? name : name + ": " + message) + " (stack trace in the log)";
+  }
+
+  /**
+   * Refuses Export training where dl4j-spark would refuse it after Spark started: a master other
+   * than {@code local}, {@code local[N]} or {@code local[*]} with a {@code file:} default file
+   * system (the exported minibatches would not be visible to other executors).
+   */
+  static void checkApproach(SweepPlan plan, String master, Configuration hadoop) {
+    boolean export = plan.points().stream().anyMatch(p -> p.train().approach() == Approach.EXPORT);
+    if (!export || master.matches("local(\\[([0-9]+|\\*)\\])?")) {
+      return;
+    }
+    String scheme = FileSystem.getDefaultUri(hadoop).getScheme();
+    if (scheme == null || scheme.equals("file")) {
+      throw new SettingsException(
+          "train.approach",
+          "train.approach=export needs a shared default file system on master "
+              + master
+              + ", but fs.defaultFS is "
+              + FileSystem.getDefaultUri(hadoop)
+              + ": use train.approach=direct, or set spark.hadoop.fs.defaultFS to a shared file"
+              + " system (e.g. hdfs://...)");
+    }
+  }
+
+  /**
+   * Refuses, before Spark starts, a results path that cannot work: one whose scheme has no file
+   * system on the classpath (e.g. {@code s3a://} here), a dangling symbolic link, a file, or a
+   * directory that cannot be created.
+   */
+  static void checkResultsDir(String dir, Configuration hadoop) {
+    java.util.regex.Matcher scheme =
+        java.util.regex.Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):.*").matcher(dir);
+    if (scheme.matches() && !scheme.group(1).equalsIgnoreCase("file")) {
+      try {
+        FileSystem.getFileSystemClass(scheme.group(1).toLowerCase(java.util.Locale.ROOT), hadoop);
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new SettingsException(
+            "--results",
+            "no file system for scheme '"
+                + scheme.group(1)
+                + "' on the classpath: "
+                + dir
+                + " (file: and hdfs: work; see README)");
+      }
+      return; // a remote file system: Spark checks the rest when writing
     }
     Path path = Path.of(dir.startsWith("file:") ? dir.replaceFirst("^file:(//)?", "") : dir);
     if (Files.exists(path) && !Files.isDirectory(path)) {
@@ -122,6 +299,10 @@ public final class Main {
     }
     Path existing = path.toAbsolutePath();
     while (existing != null && !Files.exists(existing)) {
+      if (Files.isSymbolicLink(existing)) {
+        throw new SettingsException(
+            "--results", "results path has a dangling symbolic link " + existing + ": " + dir);
+      }
       existing = existing.getParent();
     }
     if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {

@@ -36,7 +36,8 @@ public final class ConfigLoader {
   /** Adds a config file; its keys override those of files added before it. */
   public ConfigLoader file(Path path) {
     Properties props = new Properties();
-    try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+    try (Reader reader =
+        withoutByteOrderMark(Files.newBufferedReader(path, StandardCharsets.UTF_8))) {
       props.load(reader);
     } catch (NoSuchFileException e) {
       throw new SettingsException("--conf", "config file does not exist: " + path);
@@ -45,6 +46,18 @@ public final class ConfigLoader {
     }
     new TreeMap<>(props).forEach((k, v) -> fileValues.put((String) k, ((String) v).trim()));
     return this;
+  }
+
+  /**
+   * Skips a leading UTF-8 byte-order mark (Windows editors write one), which would otherwise become
+   * part of the first key.
+   */
+  private static Reader withoutByteOrderMark(java.io.BufferedReader reader) throws IOException {
+    reader.mark(1);
+    if (reader.read() != '\ufeff') {
+      reader.reset();
+    }
+    return reader;
   }
 
   /** Adds a {@code KEY=VALUE} override from the command line. */

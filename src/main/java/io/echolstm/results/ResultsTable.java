@@ -2,9 +2,11 @@ package io.echolstm.results;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -82,14 +84,59 @@ public final class ResultsTable {
     return false;
   }
 
-  /** Every row of the table, read with the explicit schema. */
+  /**
+   * Every row of the table, read with the explicit schema. Only the table's own files are read: the
+   * Parquet files of its {@code run_id=R/point_id=P} partitions, so anything else kept in the
+   * directory (a README, another tool's Parquet files) is ignored.
+   */
   public Dataset<Row> read() {
-    return spark.read().schema(ResultsSchema.SCHEMA).parquet(dir);
+    return readPartitions(ResultsSchema.RUN_ID + "=*");
   }
 
   /** The rows of one run. */
   public Dataset<Row> run(String runId) {
-    return read().where(col(ResultsSchema.RUN_ID).equalTo(runId));
+    return readPartitions(ResultsSchema.RUN_ID + "=" + glob(runId))
+        .where(col(ResultsSchema.RUN_ID).equalTo(runId));
+  }
+
+  /** The Parquet files of the {@code runs/point_id=*} partitions, as a table (empty if none). */
+  private Dataset<Row> readPartitions(String runs) {
+    List<String> files = new ArrayList<>();
+    try {
+      Path root = new Path(dir);
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] points =
+          fs.globStatus(new Path(root, runs + "/" + ResultsSchema.POINT_ID + "=*"));
+      for (FileStatus point : points == null ? new FileStatus[0] : points) {
+        if (point.isDirectory()) {
+          for (FileStatus f : fs.listStatus(point.getPath(), ResultsTable::isDataFile)) {
+            files.add(f.getPath().toString());
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
+    }
+    if (files.isEmpty()) {
+      return spark.createDataFrame(List.<Row>of(), ResultsSchema.SCHEMA);
+    }
+    // basePath: the partition columns come from the paths below the table's directory.
+    return spark
+        .read()
+        .schema(ResultsSchema.SCHEMA)
+        .option("basePath", new Path(dir).toString())
+        .parquet(files.toArray(String[]::new));
+  }
+
+  private static boolean isDataFile(Path p) {
+    return p.getName().endsWith(".parquet")
+        && !p.getName().startsWith(".")
+        && !p.getName().startsWith("_");
+  }
+
+  /** A run id as a literal in a Hadoop glob (run ids have no glob characters but '.'). */
+  private static String glob(String runId) {
+    return runId.replaceAll("([\\[\\]{}*?\\\\])", "\\\\$1");
   }
 
   /**

@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -52,6 +53,12 @@ public final class SweepRunner {
   private final ResultsTable results;
   private final String runId;
   private final boolean overwrite;
+
+  /**
+   * Called as a point enters each stage (preparing data, training, validating, evaluating,
+   * committing); tests replace it to inject a failure at a stage.
+   */
+  BiConsumer<SweepPoint, String> onStage = (point, stage) -> {};
 
   public SweepRunner(SparkSession spark, ResultsTable results, String runId, boolean overwrite) {
     this.spark = spark;
@@ -167,14 +174,37 @@ public final class SweepRunner {
     return "point " + (i + 1) + "/" + points.size();
   }
 
-  /** Trains point {@code i} in its own Spark job group and commits its row. */
+  /** What a point is doing, for the failure report. */
+  private final class Stage {
+    private final SweepPoint point;
+    private volatile String name;
+
+    Stage(SweepPoint point) {
+      this.point = point;
+    }
+
+    void enter(String stage) {
+      name = stage;
+      onStage.accept(point, stage);
+    }
+  }
+
+  /**
+   * Trains point {@code i} in its own Spark job group and commits its row.
+   *
+   * @throws PointFailedException whatever the point threw (a Spark exception, an {@link Error} such
+   *     as an assertion or out-of-memory error), naming the point and the stage
+   */
   private void trainAndCommit(int i, List<SweepPoint> points, Provenance provenance) {
     SweepPoint point = points.get(i);
     String progress = progress(i, points);
     LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
     jsc.setJobGroup(point.id(), progress + " " + point.label(), false);
+    Stage stage = new Stage(point);
     try {
-      ResultRow row = runPoint(point, progress, provenance);
+      stage.enter("preparing data");
+      ResultRow row = runPoint(point, progress, provenance, stage);
+      stage.enter("committing");
       results.write(row);
       LOG.info(
           "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s ({});"
@@ -187,6 +217,10 @@ public final class SweepRunner {
           row.evalWindows(),
           String.format("%.1f", row.trainSeconds()),
           row.stopReason());
+    } catch (Throwable t) {
+      // Errors too: an AssertionError or an OutOfMemoryError must reach the user as this point's
+      // failure, not as a bare "Exception in thread main".
+      throw new PointFailedException(progress, point.label(), stage.name, t);
     } finally {
       jsc.clearJobGroup();
     }
@@ -225,7 +259,7 @@ public final class SweepRunner {
    * Trains, evaluates and describes one point. Its log lines start with {@code tag} (e.g. "point
    * 3/8"), so the lines of points trained at once can be told apart.
    */
-  private ResultRow runPoint(SweepPoint point, String tag, Provenance provenance) {
+  private ResultRow runPoint(SweepPoint point, String tag, Provenance provenance, Stage stage) {
     Instant started = Instant.now();
     var data = point.data();
     var train = point.train();
@@ -295,7 +329,9 @@ public final class SweepRunner {
           if (frames == 0) {
             continue;
           }
+          stage.enter("training");
           trainer.fit(batches.chunk(epochs, c, chunks), frames * windowsPerFrame);
+          stage.enter("validating");
           validation =
               DistributedEvaluator.evaluate(
                   jsc,
@@ -354,6 +390,7 @@ public final class SweepRunner {
           .trainingStats()
           .ifPresent(s -> LOG.info("{}: dl4j-spark training stats:\n{}", tag, s));
 
+      stage.enter("evaluating");
       Metrics metrics =
           DistributedEvaluator.evaluate(
               jsc, trainer.network(), variant, testFrames, data.values(), point.evalBatchSize());

@@ -2,17 +2,32 @@ package io.echolstm.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
+import io.echolstm.sweep.PointFailedException;
+import io.echolstm.sweep.SweepPlan;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -55,8 +70,12 @@ class MainTest {
         "sweep.variants=stateless,stateless",
         "model.hidden=5000",
         "data.values=100000",
-        "train.prefetch=1000"
+        "train.prefetch=1000",
+        "sweep.lags=2147483647-2147483647",
+        "sweep.lags=0-2147483648",
+        "sweep.windows=99999999999"
       })
+  @Timeout(30)
   void badSettingsExitTwoAndWriteNothing(String assignment) {
     Path results = dir.resolve("results");
     Outcome o = run("sweep", "--set", assignment, "--results", results.toString());
@@ -103,5 +122,156 @@ class MainTest {
     for (Setting<?> setting : Settings.ALL) {
       assertTrue(o.out().contains("  " + setting.key() + " "), setting.key() + " not in --help");
     }
+  }
+
+  @Test
+  void runIdOverTheLimitIsCalledTooLong() {
+    Outcome o = run("sweep", "--run-id", "a".repeat(CommandLine.MAX_RUN_ID + 1));
+    assertRefused(o, "--run-id");
+    assertTrue(o.err().contains("too long"), o.err());
+    assertTrue(o.err().contains(String.valueOf(CommandLine.MAX_RUN_ID)), o.err());
+    assertEquals(
+        "a".repeat(CommandLine.MAX_RUN_ID),
+        CommandLine.parse(new String[] {"sweep", "--run-id", "a".repeat(CommandLine.MAX_RUN_ID)})
+            .runId());
+  }
+
+  @Test
+  void resultsPathsThatCannotWorkAreRefusedBeforeSpark() throws IOException {
+    Outcome s3 = run("sweep", "--results", "s3a://bucket/results");
+    assertRefused(s3, "--results");
+    assertTrue(s3.err().contains("s3a"), s3.err());
+    Path dangling = Files.createSymbolicLink(dir.resolve("link"), dir.resolve("gone"));
+    assertRefused(run("sweep", "--results", dangling.toString()), "--results");
+    assertRefused(run("sweep", "--results", dangling.resolve("sub").toString()), "--results");
+  }
+
+  @Test
+  void exportOnANonLocalMasterWithALocalDefaultFileSystemIsRefusedBeforeSpark() {
+    String before = System.getProperty("spark.master");
+    System.setProperty("spark.master", "spark://127.0.0.1:7077");
+    try {
+      Outcome o =
+          run("sweep", "--set", "train.approach=export", "--results", dir.resolve("r").toString());
+      assertRefused(o, "train.approach");
+      assertTrue(o.err().contains("direct"), o.err());
+    } finally {
+      if (before == null) {
+        System.clearProperty("spark.master");
+      } else {
+        System.setProperty("spark.master", before);
+      }
+    }
+    SweepPlan export =
+        SweepPlan.expand(new ConfigLoader().set("train.approach=export").load(List.of()));
+    Configuration local = new Configuration();
+    Main.checkApproach(export, "local[*]", local);
+    Main.checkApproach(export, "local[2]", local);
+    assertThrows(
+        io.echolstm.config.SettingsException.class,
+        () -> Main.checkApproach(export, "local[2,3]", local));
+    Configuration shared = new Configuration();
+    shared.set("fs.defaultFS", "hdfs://namenode:8020");
+    Main.checkApproach(export, "spark://127.0.0.1:7077", shared);
+    SweepPlan direct =
+        SweepPlan.expand(new ConfigLoader().set("train.approach=direct").load(List.of()));
+    Main.checkApproach(direct, "spark://127.0.0.1:7077", local);
+  }
+
+  /** scripts/run.sh names the project: its default config is found from any directory. */
+  @Test
+  void defaultConfigComesFromTheProjectHome() throws IOException {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("conf"));
+    Files.writeString(home.resolve("conf").resolve("tutorial.properties"), "home.marker = 1\n");
+    String before = System.getProperty(CommandLine.HOME_PROPERTY);
+    System.setProperty(CommandLine.HOME_PROPERTY, home.toString());
+    try {
+      // The marker key is unknown: the refusal shows the project's file was the one read.
+      assertRefused(run("sweep", "--results", dir.resolve("r").toString()), "home.marker");
+      // A user's --conf stays relative to the current directory.
+      assertEquals(
+          Path.of("mine.properties"),
+          CommandLine.parse(new String[] {"sweep", "--conf", "mine.properties"})
+              .confFiles()
+              .get(0));
+    } finally {
+      if (before == null) {
+        System.clearProperty(CommandLine.HOME_PROPERTY);
+      } else {
+        System.setProperty(CommandLine.HOME_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void aFailureAfterSparkStartedIsOneLineNamingTheStageAndThePoint() {
+    Throwable[] causes = {
+      new SparkException("Job aborted due to stage failure: Task 0 failed\n\tat a.b.C(C.java:1)"),
+      new AssertionError("expected 3"),
+      new OutOfMemoryError("Java heap space"),
+      new StackOverflowError()
+    };
+    for (Throwable cause : causes) {
+      String line =
+          Main.failureLine(
+              "running the sweep",
+              new PointFailedException(
+                  "point 3/8", "echo-lag variant=stateless lag=2", "training", cause));
+      assertEquals(1, line.lines().count(), line);
+      assertTrue(
+          line.startsWith(
+              "sweep failed at point 3/8 [echo-lag variant=stateless lag=2] while training: "
+                  + cause.getClass().getSimpleName()),
+          line);
+    }
+    String line = Main.failureLine("reading the summary", new IllegalStateException("x\ny"));
+    assertTrue(line.startsWith("sweep failed while reading the summary: IllegalStateException: x"));
+    assertEquals(1, line.lines().count(), line);
+  }
+
+  @Test
+  void missingPointsAreNamed() {
+    SweepPlan plan = SweepPlan.expand(new ConfigLoader().set("sweep.lags=0-2").load(List.of()));
+    Set<String> committed = Set.of(plan.points().get(0).id(), plan.points().get(2).id());
+    assertEquals(
+        "",
+        Main.missingPoints(
+            plan,
+            Set.of(
+                plan.points().get(0).id(), plan.points().get(1).id(), plan.points().get(2).id())));
+    String missing = Main.missingPoints(plan, committed);
+    assertTrue(missing.startsWith("1 of 3 points (point 2/3 ["), missing);
+    assertTrue(missing.contains("lag=1"), missing);
+  }
+
+  /** Issue 8: 50,000 planned points wrote 30 MB of "planned:" lines at INFO. */
+  @Test
+  void thePlanIsOneInfoLine() {
+    List<String> info = new ArrayList<>();
+    AbstractAppender appender =
+        new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            if (event.getLevel().isMoreSpecificThan(Level.INFO)) {
+              info.add(event.getMessage().getFormattedMessage());
+            }
+          }
+        };
+    appender.start();
+    org.apache.logging.log4j.core.Logger logger =
+        (org.apache.logging.log4j.core.Logger) LogManager.getLogger(Main.class);
+    Level level = logger.getLevel();
+    logger.addAppender(appender);
+    logger.setLevel(Level.INFO);
+    try {
+      SweepPlan plan = SweepPlan.expand(new ConfigLoader().set("sweep.lags=0-9").load(List.of()));
+      Main.logPlan(CommandLine.parse(new String[] {"sweep", "--run-id", "r"}), plan, 1);
+    } finally {
+      logger.removeAppender(appender);
+      logger.setLevel(level);
+    }
+    assertEquals(1, info.size(), info.toString());
+    assertTrue(info.get(0).contains("10 points in 1 experiments"), info.get(0));
   }
 }

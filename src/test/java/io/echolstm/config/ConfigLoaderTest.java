@@ -222,4 +222,16 @@ class ConfigLoaderTest {
     assertEquals(List.of(5), all.get(2).windows());
     assertTrue(all.get(2).lags().containsAll(List.of(0, 1, 2, 3, 4, 5)));
   }
+
+  /**
+   * Issue 8: a file saved with a UTF-8 BOM reported {@code unknown key (key \ufeffexperiments)}.
+   */
+  @Test
+  void byteOrderMarkIsSkipped() throws IOException {
+    Path file = conf("\ufeffexperiments = a\nexperiment.a.sweep.lags = 0-2\n");
+    assertEquals((byte) 0xEF, Files.readAllBytes(file)[0]);
+    List<ExperimentSettings> all = new ConfigLoader().file(file).load(List.of());
+    assertEquals("a", all.get(0).name());
+    assertEquals(List.of(0, 1, 2), all.get(0).lags());
+  }
 }

@@ -108,4 +108,39 @@ class ResultsTableSparkTest extends SparkTestSession {
     assertNull(history.get(1).getAs("reachable_accuracy"));
     assertEquals(2000L, (long) r1.get(0).getAs("windows_to_target"));
   }
+
+  /** Issue 8: files the table did not write, kept in its directory, broke reading it. */
+  @Test
+  void foreignFilesInTheDirectoryAreIgnored() throws java.io.IOException {
+    Path results = dir.resolve("results");
+    ResultsTable table = new ResultsTable(spark, results.toString());
+    assertEquals(0, table.read().count());
+    java.nio.file.Files.createDirectories(results);
+    java.nio.file.Files.writeString(results.resolve("README.txt"), "notes");
+    spark
+        .range(3)
+        .toDF("other")
+        .write()
+        .parquet(results.resolve("elsewhere").resolve("other.parquet").toString());
+    table.write(row("r1", "pa", 0.5));
+    java.nio.file.Files.writeString(results.resolve("run_id=r1").resolve("notes.txt"), "x");
+    java.nio.file.Files.writeString(
+        results.resolve("run_id=r1").resolve("point_id=pa").resolve("README"), "x");
+    table.write(row("r2", "pb", 0.6));
+
+    assertEquals(2, table.read().count());
+    List<Row> r1 = table.run("r1").collectAsList();
+    assertEquals(1, r1.size());
+    assertEquals("pa", r1.get(0).getAs("point_id"));
+    assertEquals("r1", r1.get(0).getAs("run_id"));
+    assertEquals(0, table.run("r3").count());
+    assertEquals(Set.of("pa"), table.committedPoints("r1"));
+    assertEquals("notes", java.nio.file.Files.readString(results.resolve("README.txt")));
+    assertEquals(
+        3,
+        spark
+            .read()
+            .parquet(results.resolve("elsewhere").resolve("other.parquet").toString())
+            .count());
+  }
 }
