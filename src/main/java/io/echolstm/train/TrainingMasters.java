@@ -36,7 +36,10 @@ public final class TrainingMasters {
           TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
     // Each DataSet of the training RDD is one minibatch (see Minibatches).
-    return new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize())
+    var builder = new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize());
+    // Tests only: see HoldFirstTrainingTask (absent unless its environment variable is set).
+    HoldFirstTrainingTask.fromEnvironment().ifPresent(builder::trainingHooks);
+    return builder
         .batchSizePerWorker(train.batchSize())
         .averagingFrequency(train.averagingFrequency())
         .workerPrefetchNumBatches(train.prefetch())

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -101,6 +102,52 @@ class ClusterIT {
 
     checkRows(results, "cluster", List.of(0, 3));
     checkNothingLeft(sandbox, results, false);
+
+    // The same sweep on local[2] (same partitions, 2 workers): the same rows.
+    Path localResults = dir.resolve("results-local");
+    Outcome local;
+    try (SweepProcess run =
+        SweepProcess.start(
+            dir.resolve("local-logs"),
+            Sandbox.in(dir.resolve("sandbox-local")),
+            "local[2]",
+            List.of(),
+            sweepArgs("0,3", localResults, "local"))) {
+      local = run.await(RUN_TIMEOUT);
+    }
+    System.out.println(local.report());
+    assertEquals(0, local.code(), local.tail());
+    assertEquals(List.of(), differences(results, "cluster", localResults, "local"));
+  }
+
+  /**
+   * Columns that differ between two runs' rows, point by point, compared as {@link DeterminismIT}
+   * compares them (timing columns and the run id left out), and {@code master} left out too: it
+   * records the master, which differs by design.
+   */
+  private static List<String> differences(Path a, String runA, Path b, String runB) {
+    Map<String, Map<String, Object>> rowsA;
+    Map<String, Map<String, Object>> rowsB;
+    org.apache.spark.sql.SparkSession spark = io.echolstm.testing.SparkTestSession.start();
+    try {
+      rowsA = DeterminismIT.byPoint(spark.read().parquet(a.toString()).collectAsList(), runA);
+      rowsB = DeterminismIT.byPoint(spark.read().parquet(b.toString()).collectAsList(), runB);
+    } finally {
+      spark.stop();
+    }
+    assertEquals(rowsA.keySet(), rowsB.keySet(), "both runs trained the same points");
+    assertFalse(rowsA.isEmpty());
+    List<String> out = new ArrayList<>();
+    for (String point : rowsA.keySet()) {
+      Map<String, Object> ra = rowsA.get(point);
+      Map<String, Object> rb = rowsB.get(point);
+      for (String column : ra.keySet()) {
+        if (!column.equals("master") && !Objects.equals(ra.get(column), rb.get(column))) {
+          out.add(point + " " + column + ": " + ra.get(column) + " vs " + rb.get(column));
+        }
+      }
+    }
+    return out;
   }
 
   @Test
@@ -113,13 +160,22 @@ class ClusterIT {
     Outcome outcome;
     KilledTask killed;
     // One point (runtime): the kill lands mid-training, and the rest of it must survive that.
-    try (SweepProcess run = submit(sandbox, "1", results, "executor-lost")) {
-      run.awaitLine(Pattern.compile("training on "), RUN_TIMEOUT);
-      // Every task from here to the end of the epoch is a fit task (the evaluation comes after);
-      // a few of them first, so the data is cached on the executors and averaging is under way.
-      killed =
-          killAnExecutorRunningATask(
-              appsBefore, startedTasks(appsBefore), 6, Duration.ofMinutes(3));
+    // The test hook (train.HoldFirstTrainingTask) holds each executor's first training task until
+    // the kill is done, so the killed executor is certainly running a training task.
+    Path hold = dir.resolve("hold");
+    Files.createDirectories(hold);
+    try (SweepProcess run =
+        submit(
+            sandbox,
+            "1",
+            results,
+            "executor-lost",
+            Map.of("ECHO_LSTM_TEST_HOLD_TRAINING_DIR", hold.toString()))) {
+      try {
+        killed = killAnExecutorHoldingATrainingTask(appsBefore, hold, Duration.ofMinutes(5));
+      } finally {
+        Files.writeString(hold.resolve("release"), "");
+      }
       outcome = run.await(RUN_TIMEOUT);
     }
     System.out.println(outcome.report());
@@ -129,7 +185,7 @@ class ClusterIT {
         outcome.stdout().contains("run executor-lost: 1 trained, 0 already done"), outcome.tail());
     assertFalse(killed.executor().process().isAlive());
 
-    if (killed.tid() != null) {
+    {
       String lost = "(TID " + killed.tid() + ")";
       assertTrue(
           outcome
@@ -146,8 +202,6 @@ class ClusterIT {
           // One evaluation chunk per epoch here: its line ends the first epoch's training.
           log.indexOf(lost) < log.indexOf("epoch 1 chunk 1/1:"),
           "the task was lost during the first epoch's training:\n" + outcome.tail());
-    } else {
-      System.out.println("the task finished just before the kill; no task retry to check");
     }
     // Two executors to start with, and one the master launched in place of the killed one.
     List<String> executors = cluster.executorDirs(killed.executor().appId());
@@ -159,6 +213,12 @@ class ClusterIT {
 
   private SweepProcess submit(Sandbox sandbox, String lags, Path results, String runId)
       throws IOException {
+    return submit(sandbox, lags, results, runId, Map.of());
+  }
+
+  private SweepProcess submit(
+      Sandbox sandbox, String lags, Path results, String runId, Map<String, String> env)
+      throws IOException {
     List<String> submitArgs = new ArrayList<>(SUBMIT_ARGS);
     Path executorTmp = sandbox.tmp().resolve("executors");
     Files.createDirectories(executorTmp);
@@ -169,15 +229,20 @@ class ClusterIT {
         sandbox,
         cluster.masterUrl(),
         submitArgs,
-        SweepProcess.smallSweep(
-            lags,
-            EPOCHS,
-            results,
-            runId,
-            "--set",
-            "train.approach=direct",
-            "--set",
-            "train.workers=auto"));
+        sweepArgs(lags, results, runId),
+        env);
+  }
+
+  private static List<String> sweepArgs(String lags, Path results, String runId) {
+    return SweepProcess.smallSweep(
+        lags,
+        EPOCHS,
+        results,
+        runId,
+        "--set",
+        "train.approach=direct",
+        "--set",
+        "train.workers=auto");
   }
 
   /** The one application the cluster ran since {@code before}. */
@@ -264,7 +329,7 @@ class ClusterIT {
         () -> assertEquals(List.of(), scratch, "in the workers' local dirs"));
   }
 
-  /** An executor that was SIGKILLed, and the task it was running then (null: none, by a hair). */
+  /** An executor that was SIGKILLed, and the training task (TID) it was running then. */
   private record KilledTask(Executor executor, String tid) {}
 
   private static final Pattern TASK_LINE =
@@ -287,64 +352,48 @@ class ClusterIT {
       }
       return t;
     }
-
-    Set<String> running() {
-      Set<String> out = new HashSet<>(started);
-      out.removeAll(finished);
-      return out;
-    }
-  }
-
-  /** Tasks started so far by the executors of applications not in {@code appsBefore}. */
-  private static Set<String> startedTasks(Set<String> appsBefore) throws IOException {
-    Set<String> out = new HashSet<>();
-    for (Executor e : cluster.executors()) {
-      if (!appsBefore.contains(e.appId())) {
-        out.addAll(Tasks.of(e.stderr()).started());
-      }
-    }
-    return out;
   }
 
   /**
-   * Waits until the new application's executors have finished {@code warmUp} tasks not in {@code
-   * before} (so training is past caching its data and into parameter averaging), then SIGKILLs the
-   * first executor that runs such a task. Exactly one executor is killed.
+   * Waits until an executor of the new application holds a training task in the test hook (its
+   * {@code held-<pid>} file names its pid and the task's TID), SIGKILLs that executor, and checks
+   * that its log shows the task started and never finished. Fails when no training task is held in
+   * time, or the held task is not running in the killed executor: the kill must land mid-task.
    */
-  private static KilledTask killAnExecutorRunningATask(
-      Set<String> appsBefore, Set<String> before, int warmUp, Duration timeout)
+  private static KilledTask killAnExecutorHoldingATrainingTask(
+      Set<String> appsBefore, Path hold, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      List<Executor> executors =
-          cluster.executors().stream().filter(e -> !appsBefore.contains(e.appId())).toList();
-      Set<String> finished = new HashSet<>();
-      for (Executor e : executors) {
-        finished.addAll(Tasks.of(e.stderr()).finished());
+      List<Path> held;
+      try (var files = Files.list(hold)) {
+        held = files.filter(p -> p.getFileName().toString().startsWith("held-")).sorted().toList();
       }
-      finished.removeAll(before);
-      if (finished.size() >= warmUp) {
-        for (Executor e : executors) {
-          Set<String> running = Tasks.of(e.stderr()).running();
-          running.removeAll(before);
-          if (running.isEmpty()) {
-            continue;
-          }
-          e.process().destroyForcibly();
-          try {
-            e.process().onExit().get(30, TimeUnit.SECONDS);
-          } catch (java.util.concurrent.ExecutionException
-              | java.util.concurrent.TimeoutException ex) {
-            throw new AssertionError("executor " + e + " survived SIGKILL", ex);
-          }
-          // The log as the executor left it: a task it never finished was lost with it.
-          Set<String> lost = Tasks.of(e.stderr()).running();
-          lost.retainAll(running);
-          return new KilledTask(e, lost.isEmpty() ? null : lost.iterator().next());
+      if (!held.isEmpty()) {
+        String[] pidAndTid = Files.readString(held.get(0)).trim().split(" ");
+        long pid = Long.parseLong(pidAndTid[0]);
+        String tid = pidAndTid[1];
+        Executor e =
+            cluster.executors().stream()
+                .filter(x -> !appsBefore.contains(x.appId()) && x.process().pid() == pid)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no executor of the app has pid " + pid));
+        e.process().destroyForcibly();
+        try {
+          e.process().onExit().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException ex) {
+          throw new AssertionError("executor " + e + " survived SIGKILL", ex);
         }
+        // The log as the executor left it: the held task started and never finished.
+        Tasks tasks = Tasks.of(e.stderr());
+        assertTrue(
+            tasks.started().contains(tid) && !tasks.finished().contains(tid),
+            "TID " + tid + " was running in the killed executor: " + tasks);
+        return new KilledTask(e, tid);
       }
-      Thread.sleep(20);
+      Thread.sleep(50);
     }
-    throw new AssertionError("no executor ran a training task within " + timeout);
+    throw new AssertionError("no executor held a training task within " + timeout);
   }
 }

@@ -37,7 +37,7 @@ class DeterminismIT {
    * Fields that measure time, not results, at any nesting level ({@code history} entries carry
    * {@code train_seconds} too); and the run id, which differs on purpose.
    */
-  private static final Set<String> NOT_COMPARED =
+  static final Set<String> NOT_COMPARED =
       Set.of(
           "run_id",
           "train_seconds",
@@ -113,7 +113,7 @@ class DeterminismIT {
   }
 
   /** The rows of one run by point id, each as column -> value with the timing fields dropped. */
-  private static Map<String, Map<String, Object>> byPoint(List<Row> rows, String runId) {
+  static Map<String, Map<String, Object>> byPoint(List<Row> rows, String runId) {
     Map<String, Map<String, Object>> out = new TreeMap<>();
     for (Row row : rows) {
       if (runId.equals(row.getAs("run_id"))) {

@@ -22,12 +22,20 @@ class FramingTest {
     return frame(pos, features, new int[] {label}, new boolean[] {reachable});
   }
 
+  // Each case lists every frame of the sequence, written out by hand, so a frame too many, too
+  // few or wrong anywhere in the sequence fails.
+
   @Test
   void statelessEchoCurrentIsEveryValueAsItsOwnLabel() {
-    List<Frame> f = Framing.frame(Variant.STATELESS, 7, SEQ, 1, 0);
-    assertEquals(6, f.size());
-    assertEquals(single(0, new int[] {10}, 10, T), f.get(0));
-    assertEquals(single(5, new int[] {15}, 15, T), f.get(5));
+    assertEquals(
+        List.of(
+            single(0, new int[] {10}, 10, T),
+            single(1, new int[] {11}, 11, T),
+            single(2, new int[] {12}, 12, T),
+            single(3, new int[] {13}, 13, T),
+            single(4, new int[] {14}, 14, T),
+            single(5, new int[] {15}, 15, T)),
+        Framing.frame(Variant.STATELESS, 7, SEQ, 1, 0));
   }
 
   @Test
@@ -51,30 +59,69 @@ class FramingTest {
 
   @Test
   void maskedKeepsShortHistoryWithMissingSteps() {
-    List<Frame> f = Framing.frame(Variant.MASKED, 7, SEQ, 3, 1);
-    assertEquals(5, f.size());
-    assertEquals(single(1, new int[] {MISSING, 10, 11}, 10, T), f.get(0));
-    assertEquals(single(2, new int[] {10, 11, 12}, 11, T), f.get(1));
+    assertEquals(
+        List.of(
+            single(1, new int[] {MISSING, 10, 11}, 10, T),
+            single(2, new int[] {10, 11, 12}, 11, T),
+            single(3, new int[] {11, 12, 13}, 12, T),
+            single(4, new int[] {12, 13, 14}, 13, T),
+            single(5, new int[] {13, 14, 15}, 14, T)),
+        Framing.frame(Variant.MASKED, 7, SEQ, 3, 1));
+  }
+
+  @Test
+  void maskedLagBeyondWindowIsUnreachable() {
+    assertEquals(
+        List.of(single(4, new int[] {13, 14}, 10, F), single(5, new int[] {14, 15}, 11, F)),
+        Framing.frame(Variant.MASKED, 7, SEQ, 2, 4));
+    assertEquals(
+        List.of(
+            single(3, new int[] {11, 12, 13}, 10, F),
+            single(4, new int[] {12, 13, 14}, 11, F),
+            single(5, new int[] {13, 14, 15}, 12, F)),
+        Framing.frame(Variant.MASKED, 7, SEQ, 3, 3));
   }
 
   @Test
   void wholeSequenceIsTheSequenceSoFarPadded() {
-    List<Frame> f = Framing.frame(Variant.WHOLE_SEQUENCE, 7, SEQ, 1, 4);
-    assertEquals(2, f.size());
-    assertEquals(single(4, new int[] {10, 11, 12, 13, 14, MISSING}, 10, T), f.get(0));
-    assertEquals(single(5, new int[] {10, 11, 12, 13, 14, 15}, 11, T), f.get(1));
+    assertEquals(
+        List.of(
+            single(4, new int[] {10, 11, 12, 13, 14, MISSING}, 10, T),
+            single(5, new int[] {10, 11, 12, 13, 14, 15}, 11, T)),
+        Framing.frame(Variant.WHOLE_SEQUENCE, 7, SEQ, 1, 4));
+    assertEquals(
+        List.of(
+            single(0, new int[] {10, MISSING, MISSING, MISSING, MISSING, MISSING}, 10, T),
+            single(1, new int[] {10, 11, MISSING, MISSING, MISSING, MISSING}, 11, T),
+            single(2, new int[] {10, 11, 12, MISSING, MISSING, MISSING}, 12, T),
+            single(3, new int[] {10, 11, 12, 13, MISSING, MISSING}, 13, T),
+            single(4, new int[] {10, 11, 12, 13, 14, MISSING}, 14, T),
+            single(5, new int[] {10, 11, 12, 13, 14, 15}, 15, T)),
+        Framing.frame(Variant.WHOLE_SEQUENCE, 7, SEQ, 1, 0));
   }
 
   @Test
   void seq2seqLabelsEveryStepWithTheLaggedValue() {
-    List<Frame> f = Framing.frame(Variant.SEQ2SEQ, 7, SEQ, 3, 1);
-    assertEquals(4, f.size());
     assertEquals(
-        frame(2, new int[] {10, 11, 12}, new int[] {MISSING, 10, 11}, new boolean[] {F, T, T}),
-        f.get(0));
+        List.of(
+            frame(2, new int[] {10, 11, 12}, new int[] {MISSING, 10, 11}, new boolean[] {F, T, T}),
+            frame(3, new int[] {11, 12, 13}, new int[] {10, 11, 12}, new boolean[] {F, T, T}),
+            frame(4, new int[] {12, 13, 14}, new int[] {11, 12, 13}, new boolean[] {F, T, T}),
+            frame(5, new int[] {13, 14, 15}, new int[] {12, 13, 14}, new boolean[] {F, T, T})),
+        Framing.frame(Variant.SEQ2SEQ, 7, SEQ, 3, 1));
+  }
+
+  @Test
+  void seq2seqLagBeyondWindowIsUnreachableAtEveryStep() {
+    boolean[] none = {F, F};
     assertEquals(
-        frame(3, new int[] {11, 12, 13}, new int[] {10, 11, 12}, new boolean[] {F, T, T}),
-        f.get(1));
+        List.of(
+            frame(1, new int[] {10, 11}, new int[] {MISSING, MISSING}, none),
+            frame(2, new int[] {11, 12}, new int[] {MISSING, MISSING}, none),
+            frame(3, new int[] {12, 13}, new int[] {MISSING, 10}, none),
+            frame(4, new int[] {13, 14}, new int[] {10, 11}, none),
+            frame(5, new int[] {14, 15}, new int[] {11, 12}, none)),
+        Framing.frame(Variant.SEQ2SEQ, 7, SEQ, 2, 3));
   }
 
   @Test
