@@ -10,7 +10,8 @@
 # Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 4g), SPARK_SUBMIT_ARGS (extra
 # spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark),
 # SPARK_PROPERTIES_FILE (the --properties-file for a non-local MASTER; default
-# conf/spark-cluster.conf, empty for none).
+# conf/spark-cluster.conf, empty for none), MAX_PHYSICAL_MEMORY (local masters: the resident memory
+# at which native arrays are reclaimed; default 3g, 0 for no ceiling).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,12 +60,22 @@ if [[ "${MASTER:-local[*]}" != local* ]]; then
   fi
 fi
 
+# On a local master the driver JVM also trains. ND4J's native arrays are freed only when the Java
+# objects that own them are collected, which a large, lightly used heap postpones: resident memory
+# then grows with time (8 GB seen in one extensions sweep). JavaCPP's physical-bytes ceiling makes
+# the JVM collect whenever the process reaches it (and fail with OutOfMemoryError if collecting
+# cannot bring it below, so raise it together with DRIVER_MEMORY for larger sweeps).
+driver_opts="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties -Decholstm.home=$ROOT"
+if [[ "${MASTER:-local[*]}" == local* ]]; then
+  driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-3g}"
+fi
+
 # shellcheck disable=SC2086 # SPARK_SUBMIT_ARGS is a list of flags on purpose
 exec "$ROOT/scripts/spark-submit" \
   --master "${MASTER:-local[*]}" \
   --class io.echolstm.app.Main \
   --driver-memory "${DRIVER_MEMORY:-4g}" \
-  --driver-java-options "-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties -Decholstm.home=$ROOT" \
+  --driver-java-options "$driver_opts" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   --conf spark.ui.showConsoleProgress=false \
   ${props[@]+"${props[@]}"} \

@@ -18,6 +18,7 @@ public final class SummaryTable {
     "chance",
     "loss",
     "epochs",
+    "stopped",
     "to_target",
     "train_win",
     "train_s",
@@ -44,6 +45,7 @@ public final class SummaryTable {
             fixed(r.getAs("chance_accuracy"), 4),
             fixed(r.getAs("loss"), 4),
             String.valueOf((Integer) r.getAs("epochs")),
+            r.getAs("stop_reason") == null ? "-" : r.getAs("stop_reason"),
             r.getAs("windows_to_target") == null
                 ? "-"
                 : String.valueOf((Long) r.getAs("windows_to_target")),

@@ -23,6 +23,7 @@ class SummaryTableTest {
     values[ResultsSchema.SCHEMA.fieldIndex("loss")] = 3.5;
     values[ResultsSchema.SCHEMA.fieldIndex("epochs")] = 4;
     values[ResultsSchema.SCHEMA.fieldIndex("windows_to_target")] = toTarget;
+    values[ResultsSchema.SCHEMA.fieldIndex("stop_reason")] = toTarget == null ? null : "target";
     values[ResultsSchema.SCHEMA.fieldIndex("train_windows")] = 1000L;
     values[ResultsSchema.SCHEMA.fieldIndex("train_seconds")] = 12.34;
     values[ResultsSchema.SCHEMA.fieldIndex("windows_per_second")] = 324.1;
@@ -37,6 +38,7 @@ class SummaryTableTest {
     assertEquals(4, lines.size(), table);
     assertTrue(lines.get(0).startsWith("experiment"), table);
     assertTrue(lines.get(2).contains("1.0000") && lines.get(2).contains("2000"), table);
+    assertTrue(lines.get(0).contains("stopped") && lines.get(2).contains(" target "), table);
     assertTrue(lines.get(3).contains(" - ") && lines.get(3).endsWith("yes"), table);
     assertEquals(lines.get(0).length(), lines.get(2).length(), table);
   }
