@@ -57,15 +57,15 @@ log() { echo "bench.sh: $*" >&2; }
 # Build once, so no timed run includes the build.
 (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
 
-PYTHON="${PYTHON:-}"
-if [[ -z "$PYTHON" ]]; then
-  for candidate in python3 /usr/bin/python3; do
-    if command -v "$candidate" >/dev/null && "$candidate" -c 'import torch' 2>/dev/null; then
-      PYTHON="$candidate"
-      break
-    fi
-  done
-fi
+# A python3 that imports torch: PYTHON if given, else the first of python3, /usr/bin/python3.
+python_with_torch=""
+for candidate in ${PYTHON:-python3 /usr/bin/python3}; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import torch' 2>/dev/null; then
+    python_with_torch="$candidate"
+    break
+  fi
+done
+PYTHON="$python_with_torch"
 have_peer() { [[ -n "$PYTHON" && -f "$PEER_DIR/torch_echo.py" ]]; }
 
 # Seconds since the epoch, with fractions.
