@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.echolstm.e2e.LocalCluster.Executor;
 import io.echolstm.e2e.SweepProcess.Outcome;
 import io.echolstm.e2e.SweepProcess.Sandbox;
+import io.echolstm.testing.ComparableRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,8 +131,8 @@ class ClusterIT {
     Map<String, Map<String, Object>> rowsB;
     org.apache.spark.sql.SparkSession spark = io.echolstm.testing.SparkTestSession.start();
     try {
-      rowsA = DeterminismIT.byPoint(spark.read().parquet(a.toString()).collectAsList(), runA);
-      rowsB = DeterminismIT.byPoint(spark.read().parquet(b.toString()).collectAsList(), runB);
+      rowsA = ComparableRows.byPoint(spark.read().parquet(a.toString()).collectAsList(), runA);
+      rowsB = ComparableRows.byPoint(spark.read().parquet(b.toString()).collectAsList(), runB);
     } finally {
       spark.stop();
     }

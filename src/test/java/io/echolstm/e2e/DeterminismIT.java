@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.echolstm.e2e.SweepProcess.Outcome;
 import io.echolstm.e2e.SweepProcess.Sandbox;
+import io.echolstm.testing.ComparableRows;
 import io.echolstm.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,20 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeterminismIT {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
-
-  /**
-   * Fields that measure time, not results, at any nesting level ({@code history} entries carry
-   * {@code train_seconds} too); and the run id, which differs on purpose.
-   */
-  static final Set<String> NOT_COMPARED =
-      Set.of(
-          "run_id",
-          "train_seconds",
-          "prepare_seconds",
-          "windows_per_second",
-          "seconds_to_target",
-          "started_at",
-          "ended_at");
 
   @TempDir Path dir;
 
@@ -75,8 +55,8 @@ class DeterminismIT {
     SparkSession spark = SparkTestSession.start();
     try {
       List<Row> rows = spark.read().parquet(results.toString()).collectAsList();
-      a = byPoint(rows, "same-a");
-      b = byPoint(rows, "same-b");
+      a = ComparableRows.byPoint(rows, "same-a");
+      b = ComparableRows.byPoint(rows, "same-b");
     } finally {
       spark.stop();
     }
@@ -110,45 +90,5 @@ class DeterminismIT {
       checks.add(() -> assertEquals(List.of(), s.tmpLeftovers(), "left in " + s.tmp()));
     }
     assertAll("determinism and files left behind", checks);
-  }
-
-  /** The rows of one run by point id, each as column -> value with the timing fields dropped. */
-  static Map<String, Map<String, Object>> byPoint(List<Row> rows, String runId) {
-    Map<String, Map<String, Object>> out = new TreeMap<>();
-    for (Row row : rows) {
-      if (runId.equals(row.getAs("run_id"))) {
-        Map<String, Object> previous = out.put(row.getAs("point_id"), comparable(row));
-        assertEquals(null, previous, "two rows for one point in run " + runId);
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, Object> comparable(Row row) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    StructField[] fields = row.schema().fields();
-    for (int i = 0; i < fields.length; i++) {
-      if (!NOT_COMPARED.contains(fields[i].name())) {
-        out.put(fields[i].name(), row.isNullAt(i) ? null : value(row, i, fields[i].dataType()));
-      }
-    }
-    return out;
-  }
-
-  private static Object value(Row row, int i, DataType type) {
-    if (type instanceof StructType) {
-      return comparable(row.getStruct(i));
-    }
-    if (type instanceof ArrayType array && array.elementType() instanceof StructType) {
-      List<Object> out = new ArrayList<>();
-      for (Object element : row.getList(i)) {
-        out.add(element == null ? null : comparable((Row) element));
-      }
-      return out;
-    }
-    if (type instanceof ArrayType) {
-      return new ArrayList<>(row.getList(i));
-    }
-    return row.get(i);
   }
 }
