@@ -1,8 +1,12 @@
 package io.echolstm.e2e;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -40,6 +44,53 @@ final class TableFiles {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
     }
+  }
+
+  /**
+   * Like {@link #tree}, for a directory another process may be deleting from as it is listed (a
+   * Spark worker cleaning up after an application): entries that vanish while the walk reaches
+   * them are left out instead of failing the walk.
+   */
+  static List<String> treeWhileDeleting(Path dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    if (!Files.exists(dir)) {
+      return out;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            if (!d.equals(dir)) {
+              out.add(dir.relativize(d).toString());
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+            out.add(dir.relativize(f).toString());
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            if (e instanceof NoSuchFileException) {
+              return FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null && !(e instanceof NoSuchFileException)) {
+              throw e;
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    out.sort(null);
+    return out;
   }
 
   /**
