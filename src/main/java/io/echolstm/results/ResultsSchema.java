@@ -67,6 +67,7 @@ public final class ResultsSchema {
               field("final_train_score", DoubleType),
               field("sample_expected", StringType),
               field("sample_predicted", StringType),
+              field("model_path", StringType),
               field("values", IntegerType),
               field("sequence_length", IntegerType),
               field("train_sequences", IntegerType),

@@ -32,6 +32,11 @@ public final class ResultsTable {
     return dir;
   }
 
+  /** The saved networks kept with this table (under {@code DIR/_models}). */
+  public ModelStore models() {
+    return new ModelStore(dir, spark.sparkContext().hadoopConfiguration());
+  }
+
   /** Commits one point's row. */
   public void write(ResultRow row) {
     spark

@@ -7,6 +7,8 @@ import io.echolstm.data.SequenceFrames;
 import io.echolstm.eval.DistributedEvaluator;
 import io.echolstm.eval.Metrics;
 import io.echolstm.eval.Scorer;
+import io.echolstm.model.ModelFile;
+import io.echolstm.model.ModelInfo;
 import io.echolstm.model.NetworkFactory;
 import io.echolstm.results.HistoryEntry;
 import io.echolstm.results.ResultRow;
@@ -35,6 +37,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,10 @@ public final class SweepRunner {
     if (abandoned > 0) {
       LOG.info("removed {} staging dirs a crashed writer of run {} left", abandoned, runId);
     }
+    int abandonedModels = results.models().removeAbandonedTemps(runId);
+    if (abandonedModels > 0) {
+      LOG.info("removed {} model files a crashed writer of run {} left", abandonedModels, runId);
+    }
     Set<String> done = overwrite ? Set.of() : results.committedPoints(runId);
     Provenance provenance = Provenance.of(spark);
     List<SweepPoint> points = plan.points();
@@ -93,10 +100,10 @@ public final class SweepRunner {
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
     if (concurrency == 1) {
       for (int i : todo) {
-        trainAndCommit(i, points, provenance);
+        trainAndCommit(i, plan, provenance);
       }
     } else {
-      runConcurrently(todo, points, provenance, concurrency);
+      runConcurrently(todo, plan, provenance, concurrency);
     }
     return new Summary(todo.size(), points.size() - todo.size(), ids);
   }
@@ -121,7 +128,7 @@ public final class SweepRunner {
    * the first failure is rethrown.
    */
   private void runConcurrently(
-      List<Integer> todo, List<SweepPoint> points, Provenance provenance, int concurrency) {
+      List<Integer> todo, SweepPlan plan, Provenance provenance, int concurrency) {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency, new PointThreads());
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     try {
@@ -134,7 +141,7 @@ public final class SweepRunner {
                     return;
                   }
                   try {
-                    trainAndCommit(i, points, provenance);
+                    trainAndCommit(i, plan, provenance);
                   } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                   }
@@ -190,12 +197,14 @@ public final class SweepRunner {
   }
 
   /**
-   * Trains point {@code i} in its own Spark job group and commits its row.
+   * Trains point {@code i} in its own Spark job group, saves its network when the plan says so, and
+   * commits its row (after the model, so a committed row never names a missing model).
    *
    * @throws PointFailedException whatever the point threw (a Spark exception, an {@link Error} such
    *     as an assertion or out-of-memory error), naming the point and the stage
    */
-  private void trainAndCommit(int i, List<SweepPoint> points, Provenance provenance) {
+  private void trainAndCommit(int i, SweepPlan plan, Provenance provenance) {
+    List<SweepPoint> points = plan.points();
     SweepPoint point = points.get(i);
     String progress = progress(i, points);
     LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
@@ -203,7 +212,7 @@ public final class SweepRunner {
     Stage stage = new Stage(point);
     try {
       stage.enter("preparing data");
-      ResultRow row = runPoint(point, progress, provenance, stage);
+      ResultRow row = runPoint(point, progress, provenance, stage, plan.savesModel(point));
       stage.enter("committing");
       results.write(row);
       LOG.info(
@@ -259,7 +268,8 @@ public final class SweepRunner {
    * Trains, evaluates and describes one point. Its log lines start with {@code tag} (e.g. "point
    * 3/8"), so the lines of points trained at once can be told apart.
    */
-  private ResultRow runPoint(SweepPoint point, String tag, Provenance provenance, Stage stage) {
+  private ResultRow runPoint(
+      SweepPoint point, String tag, Provenance provenance, Stage stage, boolean saveModel) {
     Instant started = Instant.now();
     var data = point.data();
     var train = point.train();
@@ -399,6 +409,26 @@ public final class SweepRunner {
               .expectedAndPredicted(DistributedEvaluator.sample(testFrames, 0));
       LOG.info("{}: test sequence 0, expected:  {}", tag, Arrays.toString(sample[0]));
       LOG.info("{}: test sequence 0, predicted: {}", tag, Arrays.toString(sample[1]));
+      String modelPath = null;
+      if (saveModel) {
+        stage.enter("saving the model");
+        MultiLayerNetwork network = trainer.network();
+        ModelInfo info =
+            new ModelInfo(
+                variant,
+                point.window(),
+                point.lag(),
+                data.values(),
+                point.hidden(),
+                data.sequenceLength(),
+                point.experiment(),
+                runId,
+                point.id(),
+                point.key());
+        modelPath =
+            results.models().save(runId, point.id(), out -> ModelFile.write(network, info, out));
+        LOG.info("{}: model saved as {} in {}", tag, modelPath, results.dir());
+      }
 
       double windowsPerSecond = trainer.windows() / Math.max(seconds, 1e-9);
       return new ResultRow(
@@ -435,6 +465,7 @@ public final class SweepRunner {
           trainer.score(),
           Arrays.toString(sample[0]),
           Arrays.toString(sample[1]),
+          modelPath,
           data.values(),
           data.sequenceLength(),
           data.trainSequences(),

@@ -17,16 +17,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Reading a results table directory from outside Spark: its files, and DuckDB's view of it. */
 final class TableFiles {
-  /** What a committed point may consist of; anything else under the table is a leftover. */
+  /**
+   * What a committed point may consist of, its saved model included; anything else under the table
+   * (a model's temporary file among them) is a leftover.
+   */
   private static final Pattern COMMITTED =
       Pattern.compile(
           "run_id=[^/]+(/point_id=p[0-9a-f]{16}(/\\.?part-[^/]+\\.parquet(\\.crc)?)?)?"
-              + "|\\.?_SUCCESS(\\.crc)?");
+              + "|\\.?_SUCCESS(\\.crc)?"
+              + "|_models(/run_id=[^/]+(/(point_id=p[0-9a-f]{16}\\.zip"
+              + "|\\.point_id=p[0-9a-f]{16}\\.zip\\.crc))?)?");
+
+  /** A saved model: {@code _models/run_id=R/point_id=P.zip}. */
+  private static final Pattern MODEL =
+      Pattern.compile("_models/(run_id=[^/]+)/(point_id=p[0-9a-f]{16})\\.zip");
 
   /**
    * The files the README's DuckDB query reads, under the table directory. Keep it the README's: the
@@ -48,8 +58,8 @@ final class TableFiles {
 
   /**
    * Like {@link #tree}, for a directory another process may be deleting from as it is listed (a
-   * Spark worker cleaning up after an application): entries that vanish while the walk reaches
-   * them are left out instead of failing the walk.
+   * Spark worker cleaning up after an application): entries that vanish while the walk reaches them
+   * are left out instead of failing the walk.
    */
   static List<String> treeWhileDeleting(Path dir) throws IOException {
     List<String> out = new ArrayList<>();
@@ -95,8 +105,9 @@ final class TableFiles {
 
   /**
    * Entries under a table directory that belong to no committed point: Spark staging directories
-   * ({@code .spark-staging-*}), {@code _temporary}, stray files. Also every point directory that
-   * does not hold exactly one data file.
+   * ({@code .spark-staging-*}), {@code _temporary}, stray files, a model's temporary file. Also
+   * every point directory that does not hold exactly one data file, and every saved model whose
+   * point has no committed row.
    */
   static List<String> strays(Path results) throws IOException {
     List<String> out = new ArrayList<>();
@@ -114,6 +125,11 @@ final class TableFiles {
         if (dataFiles != 1) {
           out.add(entry + " (" + dataFiles + " data files)");
         }
+      }
+      Matcher model = MODEL.matcher(entry);
+      if (model.matches()
+          && !Files.isDirectory(results.resolve(model.group(1)).resolve(model.group(2)))) {
+        out.add(entry + " (no committed row)");
       }
     }
     return out;

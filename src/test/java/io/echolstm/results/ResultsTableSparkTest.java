@@ -52,6 +52,7 @@ class ResultsTableSparkTest extends SparkTestSession {
         0.2,
         "[1, 2]",
         "[1, 2]",
+        ModelStore.relativePath(runId, pointId),
         100,
         25,
         10,
