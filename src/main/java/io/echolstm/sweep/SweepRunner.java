@@ -60,6 +60,8 @@ public final class SweepRunner {
    */
   BiConsumer<SweepPoint, String> onStage = (point, stage) -> {};
 
+  private volatile SweepProgress sweepProgress;
+
   public SweepRunner(SparkSession spark, ResultsTable results, String runId, boolean overwrite) {
     this.spark = spark;
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -91,6 +93,7 @@ public final class SweepRunner {
     }
     int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
+    sweepProgress = new SweepProgress(todo.size(), System.nanoTime());
     if (concurrency == 1) {
       for (int i : todo) {
         trainAndCommit(i, points, provenance);
@@ -217,6 +220,7 @@ public final class SweepRunner {
           row.evalWindows(),
           String.format("%.1f", row.trainSeconds()),
           row.stopReason());
+      LOG.info("sweep: {}", sweepProgress.pointDone(System.nanoTime()));
     } catch (Throwable t) {
       // Errors too: an AssertionError or an OutOfMemoryError must reach the user as this point's
       // failure, not as a bare "Exception in thread main".
