@@ -11,7 +11,7 @@ final class VersionInfo implements IVersionProvider {
   public String[] getVersion() {
     return new String[] {
       "echo-lstm " + projectVersion(),
-      "Spark " + sparkVersion() + ", DL4J " + io.echolstm.sweep.Provenance.readDl4jVersion(),
+      "Spark " + sparkVersion() + ", DL4J " + io.echolstm.results.Provenance.readDl4jVersion(),
       "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
     };
   }

@@ -1,4 +1,4 @@
-package io.echolstm.sweep;
+package io.echolstm.results;
 
 import java.io.IOException;
 import java.io.InputStream;
