@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * Entry point: the {@code sweep} and {@code plan} commands. Both parse and validate everything
- * first; {@code sweep} then runs on the session spark-submit configured ({@code local[*]} when no
- * master is set) and prints the run's summary table, {@code plan} prints the points it would train.
+ * Entry point: the {@code sweep}, {@code plan} and {@code predict} commands. {@code sweep} and
+ * {@code plan} parse and validate everything first; {@code sweep} then runs on the session
+ * spark-submit configured ({@code local[*]} when no master is set) and prints the run's summary
+ * table, {@code plan} prints the points it would train. {@code predict} echoes a sequence with a
+ * saved model, without Spark.
  *
  * <p>Exit codes: 0 done, 1 the sweep failed, 2 bad arguments or config (nothing was run).
  */
@@ -64,14 +66,15 @@ public final class Main {
   }
 
   /**
-   * The command tree: {@code sweep} and {@code plan}, with help and version options on each. Bad
-   * options get one line and exit code 2; anything a command did not map to a code gets one line
-   * and exit code 1.
+   * The command tree: {@code sweep}, {@code plan} and {@code predict}, with help and version
+   * options on each. Bad options get one line and exit code 2; anything a command did not map to a
+   * code gets one line and exit code 1.
    */
   static CommandLine commandLine(PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new EchoLstmCommand(err));
     cli.addSubcommand(withKeys(new CommandLine(new SweepCommand(out, err))));
     cli.addSubcommand(withKeys(new CommandLine(new PlanCommand(out, err))));
+    cli.addSubcommand(new CommandLine(new PredictCommand(out, err)));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setParameterExceptionHandler(

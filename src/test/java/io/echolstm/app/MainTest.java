@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
+import io.echolstm.config.Variant;
 import io.echolstm.sweep.PointFailedException;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
+import io.echolstm.testing.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -127,7 +129,7 @@ class MainTest {
     assertRefused(run("plan", "--run-id", "a/b"), "--run-id");
     Outcome none = run();
     assertEquals(Main.BAD_INPUT, none.code());
-    assertTrue(none.err().contains("expected a command: sweep, plan"), none.err());
+    assertTrue(none.err().contains("expected a command: sweep, plan, predict"), none.err());
   }
 
   @ParameterizedTest
@@ -163,6 +165,7 @@ class MainTest {
     assertTrue(help.out().contains("Usage: echo-lstm"), help.out());
     assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("sweep ")), help.out());
     assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("plan ")), help.out());
+    assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("predict ")), help.out());
     for (String[] args : new String[][] {{"--version"}, {"sweep", "--version"}}) {
       Outcome v = run(args);
       assertEquals(Main.OK, v.code());
@@ -373,5 +376,83 @@ class MainTest {
     }
     assertEquals(1, info.size(), info.toString());
     assertTrue(info.get(0).contains("10 points in 1 experiments"), info.get(0));
+  }
+
+  // ---- predict ------------------------------------------------------------------------------
+
+  /**
+   * A small trained stateless model (window 3, lag 1, values 0..9), saved as the sweep saves it.
+   */
+  private Path savedModel() throws IOException {
+    TinyModels.Problem echo = new TinyModels.Problem(Variant.STATELESS, 10, 3, 1, 8);
+    return TinyModels.save(TinyModels.trained(echo, 400, 7), echo.info(), dir.resolve("model.zip"));
+  }
+
+  @Test
+  void predictPrintsTheTutorialsLinesForASavedModel() throws IOException {
+    Path model = savedModel();
+    Outcome o = run("predict", "--model", model.toString(), "--sequence", "3, 1,4,1,5,9,2,6");
+    assertEquals(Main.OK, o.code(), o.err());
+    assertEquals(
+        List.of(
+            "model: stateless, window 3, lag 1, values 0..9, hidden 16 (experiment tiny, run"
+                + " test-run, point p0123456789abcdef)",
+            "Expected:  [1, 4, 1, 5, 9, 2]",
+            "Predicted: [1, 4, 1, 5, 9, 2]"),
+        o.out().lines().toList());
+    assertEquals("", o.err());
+  }
+
+  private static void assertPredictRefused(Outcome o, String message) {
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertEquals("echo-lstm: " + message, o.err().strip());
+    assertEquals("", o.out());
+  }
+
+  @Test
+  void predictRefusesBadSequencesWithExitCode2() throws IOException {
+    String model = savedModel().toString();
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "3,14,15,92,65,35"),
+        "sequence value 2 is out of range: 14 (this model reads integers 0..9)");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "-1,2,3"),
+        "sequence value 1 is out of range: -1 (this model reads integers 0..9)");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "1,x,3"),
+        "sequence value 2 is not an integer: 'x'");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "1,2"),
+        "sequence of 2 values is shorter than the model's window of 3");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", ""),
+        "sequence is empty: expected integers like 3,14,15,92,65,35");
+  }
+
+  @Test
+  void predictRefusesMissingAndCorruptFilesWithExitCode2() throws IOException {
+    Path missing = dir.resolve("nothing-here.zip");
+    assertPredictRefused(
+        run("predict", "--model", missing.toString(), "--sequence", "1,2,3"),
+        "model file does not exist: " + missing);
+    Path random = dir.resolve("random.zip");
+    byte[] bytes = new byte[1000];
+    new java.util.Random(1).nextBytes(bytes);
+    Files.write(random, bytes);
+    assertPredictRefused(
+        run("predict", "--model", random.toString(), "--sequence", "1,2,3"),
+        "not an echo-lstm model file: " + random + " is not a zip archive");
+    byte[] model = Files.readAllBytes(savedModel());
+    Path cut = Files.write(dir.resolve("cut.zip"), java.util.Arrays.copyOf(model, 900));
+    Outcome o = run("predict", "--model", cut.toString(), "--sequence", "1,2,3");
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().contains(cut.toString()), o.err());
+  }
+
+  @Test
+  void predictNeedsAModelAndASequence() {
+    assertBadOption(run("predict", "--sequence", "1,2,3"), "'--model=FILE'", "echo-lstm predict");
+    assertBadOption(run("predict", "--model", "m.zip"), "'--sequence", "echo-lstm predict");
   }
 }
