@@ -148,11 +148,13 @@ public record PointResult(
       return null;
     }
     Number n = (Number) o;
-    Object converted =
-        type == Integer.class
-            ? Integer.valueOf(n.intValue())
-            : type == Long.class ? Long.valueOf(n.longValue()) : Double.valueOf(n.doubleValue());
-    return type.cast(converted);
+    // if/else, not ?: (a conditional of boxed types unboxes and widens them all to double)
+    if (type == Integer.class) {
+      return type.cast(n.intValue());
+    } else if (type == Long.class) {
+      return type.cast(n.longValue());
+    }
+    return type.cast(n.doubleValue());
   }
 
   private static Instant instant(Object o) {
