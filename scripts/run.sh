@@ -6,6 +6,8 @@
 #
 #   scripts/run.sh                       # every experiment of conf/tutorial.properties -> results/
 #   scripts/run.sh sweep --experiment echo-lag --set sweep.lags=0-5 --results demo-results
+#   scripts/run.sh plan --conf conf/extensions.properties   # the points, without training
+#   scripts/run.sh --help                                    # commands; COMMAND --help for one
 #
 # Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 4g), SPARK_SUBMIT_ARGS (extra
 # spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark),
@@ -22,8 +24,9 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$
   (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
 fi
 
-# The command defaults to "sweep", so "run.sh --conf FILE" works too.
-if [[ $# -eq 0 || "$1" == --* && "$1" != --help ]]; then
+# The command defaults to "sweep", so "run.sh --conf FILE" works too ("--help" and "--version"
+# go to the top command).
+if [[ $# -eq 0 || "$1" == --* && "$1" != --help && "$1" != --version ]]; then
   set -- sweep "$@"
 fi
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -146,10 +147,15 @@ public final class ResultsTable {
    * much quicker than a Spark query.
    */
   public Set<String> committedPoints(String runId) {
+    return committedPoints(dir, spark.sparkContext().hadoopConfiguration(), runId);
+  }
+
+  /** {@link #committedPoints(String)} of the table in {@code dir}, without a Spark session. */
+  public static Set<String> committedPoints(String dir, Configuration hadoop, String runId) {
     Set<String> ids = new HashSet<>();
     try {
       Path run = new Path(dir, ResultsSchema.RUN_ID + "=" + runId);
-      FileSystem fs = run.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = run.getFileSystem(hadoop);
       if (!fs.exists(run)) {
         return ids;
       }

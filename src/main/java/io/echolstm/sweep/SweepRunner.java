@@ -9,6 +9,9 @@ import io.echolstm.eval.Metrics;
 import io.echolstm.eval.Scorer;
 import io.echolstm.model.NetworkFactory;
 import io.echolstm.results.HistoryEntry;
+import io.echolstm.results.PointIdentity;
+import io.echolstm.results.PointOutcome;
+import io.echolstm.results.Provenance;
 import io.echolstm.results.ResultRow;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.train.DistributedTrainer;
@@ -19,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -60,6 +62,8 @@ public final class SweepRunner {
    */
   BiConsumer<SweepPoint, String> onStage = (point, stage) -> {};
 
+  private volatile SweepProgress sweepProgress;
+
   public SweepRunner(SparkSession spark, ResultsTable results, String runId, boolean overwrite) {
     this.spark = spark;
     this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -91,6 +95,7 @@ public final class SweepRunner {
     }
     int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
+    sweepProgress = new SweepProgress(todo.size(), System.nanoTime());
     if (concurrency == 1) {
       for (int i : todo) {
         trainAndCommit(i, points, provenance);
@@ -211,12 +216,13 @@ public final class SweepRunner {
               + " committed",
           progress,
           point.label(),
-          String.format("%.4f", row.accuracy()),
-          String.format("%.4f", row.chanceAccuracy()),
-          String.format("%.4f", row.loss()),
-          row.evalWindows(),
-          String.format("%.1f", row.trainSeconds()),
-          row.stopReason());
+          String.format("%.4f", row.outcome().accuracy()),
+          String.format("%.4f", row.outcome().chanceAccuracy()),
+          String.format("%.4f", row.outcome().loss()),
+          row.outcome().evalWindows(),
+          String.format("%.1f", row.outcome().trainSeconds()),
+          row.outcome().stopReason());
+      LOG.info("sweep: {}", sweepProgress.pointDone(System.nanoTime()));
     } catch (Throwable t) {
       // Errors too: an AssertionError or an OutOfMemoryError must reach the user as this point's
       // failure, not as a bare "Exception in thread main".
@@ -401,69 +407,37 @@ public final class SweepRunner {
       LOG.info("{}: test sequence 0, predicted: {}", tag, Arrays.toString(sample[1]));
 
       double windowsPerSecond = trainer.windows() / Math.max(seconds, 1e-9);
+      PointOutcome outcome =
+          new PointOutcome(
+              metrics.accuracy(),
+              nullIfNaN(metrics.reachableAccuracy()),
+              variant.perStepOutput() ? nullIfNaN(metrics.exactMatchAccuracy()) : null,
+              metrics.meanLoss(),
+              data.chanceAccuracy(),
+              validation == null ? null : nullIfNaN(headline(validation)),
+              validation == null ? null : nullIfNaN(validation.meanLoss()),
+              // A stateful frame is a whole sequence; its windows are its labelled steps.
+              variant == Variant.STATEFUL ? metrics.labels() : metrics.samples(),
+              metrics.labels(),
+              trainWindowCount,
+              epochs,
+              reason.id(),
+              windowsToTarget,
+              secondsToTarget,
+              history,
+              seconds,
+              prepareSeconds,
+              windowsPerSecond,
+              trainer.score(),
+              Arrays.toString(sample[0]),
+              Arrays.toString(sample[1]),
+              started,
+              Instant.now());
       return new ResultRow(
-          runId,
-          point.id(),
-          point.key(),
-          point.experiment(),
-          variant.id(),
-          point.control(),
-          point.lag(),
-          point.window(),
-          point.hidden(),
-          point.seed(),
-          metrics.accuracy(),
-          nullIfNaN(metrics.reachableAccuracy()),
-          variant.perStepOutput() ? nullIfNaN(metrics.exactMatchAccuracy()) : null,
-          metrics.meanLoss(),
-          data.chanceAccuracy(),
-          validation == null ? null : nullIfNaN(headline(validation)),
-          validation == null ? null : nullIfNaN(validation.meanLoss()),
-          // A stateful frame is a whole sequence; its windows are its labelled steps.
-          variant == Variant.STATEFUL ? metrics.labels() : metrics.samples(),
-          metrics.labels(),
-          trainWindowCount,
-          epochs,
-          reason.id(),
-          train.targetAccuracy().isPresent() ? train.targetAccuracy().getAsDouble() : null,
-          windowsToTarget,
-          secondsToTarget,
-          history,
-          seconds,
-          prepareSeconds,
-          windowsPerSecond,
-          trainer.score(),
-          Arrays.toString(sample[0]),
-          Arrays.toString(sample[1]),
-          data.values(),
-          data.sequenceLength(),
-          data.trainSequences(),
-          data.evalSequences(),
-          data.validationSequences(),
-          data.partitions(),
-          trainer.workers(),
-          train.batchSize(),
-          train.averagingFrequency(),
-          train.prefetch(),
-          train.saveUpdater(),
-          train.lstm().id(),
-          train.approach().name().toLowerCase(Locale.ROOT),
-          train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-          train.learningRate(),
-          train.epochs(),
-          train.maxSeconds().isPresent() ? train.maxSeconds().getAsDouble() : null,
-          train.patience(),
-          train.minImprovement(),
-          train.evalEveryWindows(),
-          point.evalBatchSize(),
-          provenance.master(),
-          provenance.sparkVersion(),
-          provenance.dl4jVersion(),
-          provenance.javaVersion(),
-          provenance.osName(),
-          provenance.osArch(),
-          started,
-          Instant.now());
+          new PointIdentity(runId, point.id(), point.key(), point.experiment(), point.control()),
+          point.withWorkers(trainer.workers()),
+          outcome,
+          provenance);
     } finally {
       unpersist(validationFrames);
       unpersist(testFrames);

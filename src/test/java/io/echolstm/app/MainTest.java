@@ -10,6 +10,7 @@ import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
 import io.echolstm.sweep.PointFailedException;
 import io.echolstm.sweep.SweepPlan;
+import io.echolstm.sweep.SweepPoint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -106,34 +107,136 @@ class MainTest {
     assertRefused(run("sweep", "--results", underFile.toString()), "--results");
   }
 
-  @Test
-  void unknownOptionAndCommand() {
-    assertRefused(run("sweep", "--frobnicate"), "--frobnicate");
-    assertRefused(run("train"), "command");
-    assertRefused(run("sweep", "--run-id", "a/b"), "--run-id");
-    assertRefused(run("sweep", "--set"), "--set");
+  /** A bad option or command: exit 2, one line naming it and pointing at the command's help. */
+  private void assertBadOption(Outcome o, String named, String help) {
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().contains(named), o.err());
+    assertTrue(o.err().contains("'" + help + " --help'"), o.err());
+    assertEquals("", o.out());
   }
 
   @Test
-  void helpPrintsUsage() {
-    Outcome o = run("--help");
-    assertEquals(Main.OK, o.code());
-    assertTrue(o.out().contains("usage: sweep"));
-    for (Setting<?> setting : Settings.ALL) {
-      assertTrue(o.out().contains("  " + setting.key() + " "), setting.key() + " not in --help");
+  void unknownOptionAndCommand() {
+    assertBadOption(run("sweep", "--frobnicate"), "'--frobnicate'", "echo-lstm sweep");
+    assertBadOption(run("plan", "--frobnicate"), "'--frobnicate'", "echo-lstm plan");
+    assertBadOption(run("train"), "'train'", "echo-lstm");
+    assertBadOption(run("sweep", "--set"), "'--set'", "echo-lstm sweep");
+    assertBadOption(run("sweep", "--results"), "'--results'", "echo-lstm sweep");
+    assertRefused(run("sweep", "--run-id", "a/b"), "--run-id");
+    assertRefused(run("plan", "--run-id", "a/b"), "--run-id");
+    Outcome none = run();
+    assertEquals(Main.BAD_INPUT, none.code());
+    assertTrue(none.err().contains("expected a command: sweep, plan"), none.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep", "plan"})
+  void commandHelpListsEveryOptionAndKey(String command) {
+    Outcome o = run(command, "--help");
+    assertEquals(Main.OK, o.code(), o.err());
+    assertTrue(o.out().startsWith("Usage: echo-lstm " + command + " "), o.out());
+    for (String option :
+        List.of(
+            "--conf=FILE",
+            "--experiment=NAME",
+            "--set=KEY=VALUE",
+            "--results=DIR",
+            "--run-id=ID",
+            "--overwrite",
+            "--help",
+            "--version")) {
+      assertTrue(o.out().contains(option), option + " not in " + command + " --help");
     }
+    for (Setting<?> setting : Settings.ALL) {
+      assertTrue(
+          o.out().contains("  " + setting.key() + " "),
+          setting.key() + " not in " + command + " --help");
+    }
+    assertEquals(command.equals("sweep"), o.out().contains("--verbose"), o.out());
+  }
+
+  @Test
+  void topLevelHelpNamesTheCommandsAndVersionNamesTheStack() {
+    Outcome help = run("--help");
+    assertEquals(Main.OK, help.code());
+    assertTrue(help.out().contains("Usage: echo-lstm"), help.out());
+    assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("sweep ")), help.out());
+    assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("plan ")), help.out());
+    for (String[] args : new String[][] {{"--version"}, {"sweep", "--version"}}) {
+      Outcome v = run(args);
+      assertEquals(Main.OK, v.code());
+      assertTrue(v.out().matches("(?s)echo-lstm [0-9][^\\n]*\\nSpark .*DL4J .*Java .*"), v.out());
+    }
+  }
+
+  /** The tutorial config, planned: its 8 points, controls marked, nothing written. */
+  @Test
+  void planListsThePointsWithoutTraining() {
+    Path results = dir.resolve("results");
+    long started = System.nanoTime();
+    Outcome o = run("plan", "--results", results.toString());
+    assertEquals(Main.OK, o.code(), o.err());
+    assertTrue((System.nanoTime() - started) / 1e9 < 10, "plan took over 10 s");
+    List<String> points = o.out().lines().filter(l -> l.matches(" +[0-9]+/8  .*")).toList();
+    assertEquals(8, points.size(), o.out());
+    assertTrue(o.out().contains("8 points: 8 to train, 0 already committed"), o.out());
+    SweepPlan plan = Main.prepare(options("--results", results.toString())).plan();
+    for (int i = 0; i < 8; i++) {
+      SweepPoint p = plan.points().get(i);
+      assertTrue(points.get(i).contains(p.label()), points.get(i));
+      assertEquals(p.control(), points.get(i).contains("[control"), points.get(i));
+    }
+    assertTrue(plan.points().stream().anyMatch(SweepPoint::control));
+    assertFalse(Files.exists(results), "plan wrote to the results directory");
+  }
+
+  /** Points a run committed show as skipped under its id, and are retrained with --overwrite. */
+  @Test
+  void planMarksCommittedPointsAsSkipped() throws IOException {
+    Path results = dir.resolve("results");
+    SweepPlan plan = Main.prepare(options("--results", results.toString())).plan();
+    String done = plan.points().get(2).id();
+    Path point = results.resolve("run_id=r1").resolve("point_id=" + done);
+    Files.createDirectories(point);
+    Files.writeString(point.resolve("part-00000.parquet"), "");
+    Outcome o = run("plan", "--results", results.toString(), "--run-id", "r1");
+    assertEquals(Main.OK, o.code(), o.err());
+    List<String> skipped = o.out().lines().filter(l -> l.contains("[skipped")).toList();
+    assertEquals(1, skipped.size(), o.out());
+    assertTrue(skipped.get(0).contains("(id " + done + ")"), o.out());
+    assertTrue(o.out().contains("8 points: 7 to train, 1 already committed"), o.out());
+    Outcome other = run("plan", "--results", results.toString(), "--run-id", "r2");
+    assertFalse(other.out().contains("[skipped"), other.out());
+    Outcome overwrite =
+        run("plan", "--results", results.toString(), "--run-id", "r1", "--overwrite");
+    assertFalse(overwrite.out().contains("[skipped"), overwrite.out());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep.lags=-1", "sweep.variants=stateless,stateless", "bogus.key=1"})
+  void planRefusesWhatSweepRefuses(String assignment) {
+    Outcome o = run("plan", "--set", assignment, "--results", dir.resolve("r").toString());
+    assertRefused(o, assignment.substring(0, assignment.indexOf('=')));
+    assertEquals("", o.out());
+  }
+
+  /** {@code args} parsed into the options sweep and plan share. */
+  private static RunOptions options(String... args) {
+    RunOptions options = new RunOptions();
+    new picocli.CommandLine(options).parseArgs(args);
+    return options;
   }
 
   @Test
   void runIdOverTheLimitIsCalledTooLong() {
-    Outcome o = run("sweep", "--run-id", "a".repeat(CommandLine.MAX_RUN_ID + 1));
+    Outcome o = run("sweep", "--run-id", "a".repeat(RunOptions.MAX_RUN_ID + 1));
     assertRefused(o, "--run-id");
     assertTrue(o.err().contains("too long"), o.err());
-    assertTrue(o.err().contains(String.valueOf(CommandLine.MAX_RUN_ID)), o.err());
+    assertTrue(o.err().contains(String.valueOf(RunOptions.MAX_RUN_ID)), o.err());
     assertEquals(
-        "a".repeat(CommandLine.MAX_RUN_ID),
-        CommandLine.parse(new String[] {"sweep", "--run-id", "a".repeat(CommandLine.MAX_RUN_ID)})
-            .runId());
+        "a".repeat(RunOptions.MAX_RUN_ID),
+        options("--run-id", "a".repeat(RunOptions.MAX_RUN_ID)).runId());
   }
 
   @Test
@@ -184,22 +287,19 @@ class MainTest {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("conf"));
     Files.writeString(home.resolve("conf").resolve("tutorial.properties"), "home.marker = 1\n");
-    String before = System.getProperty(CommandLine.HOME_PROPERTY);
-    System.setProperty(CommandLine.HOME_PROPERTY, home.toString());
+    String before = System.getProperty(RunOptions.HOME_PROPERTY);
+    System.setProperty(RunOptions.HOME_PROPERTY, home.toString());
     try {
       // The marker key is unknown: the refusal shows the project's file was the one read.
       assertRefused(run("sweep", "--results", dir.resolve("r").toString()), "home.marker");
       // A user's --conf stays relative to the current directory.
       assertEquals(
-          Path.of("mine.properties"),
-          CommandLine.parse(new String[] {"sweep", "--conf", "mine.properties"})
-              .confFiles()
-              .get(0));
+          Path.of("mine.properties"), options("--conf", "mine.properties").confFiles().get(0));
     } finally {
       if (before == null) {
-        System.clearProperty(CommandLine.HOME_PROPERTY);
+        System.clearProperty(RunOptions.HOME_PROPERTY);
       } else {
-        System.setProperty(CommandLine.HOME_PROPERTY, before);
+        System.setProperty(RunOptions.HOME_PROPERTY, before);
       }
     }
   }
@@ -266,7 +366,7 @@ class MainTest {
     logger.setLevel(Level.INFO);
     try {
       SweepPlan plan = SweepPlan.expand(new ConfigLoader().set("sweep.lags=0-9").load(List.of()));
-      Main.logPlan(CommandLine.parse(new String[] {"sweep", "--run-id", "r"}), plan, 1);
+      Main.logPlan(options("--run-id", "r"), plan, 1);
     } finally {
       logger.removeAppender(appender);
       logger.setLevel(level);

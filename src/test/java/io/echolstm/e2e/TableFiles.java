@@ -48,8 +48,8 @@ final class TableFiles {
 
   /**
    * Like {@link #tree}, for a directory another process may be deleting from as it is listed (a
-   * Spark worker cleaning up after an application): entries that vanish while the walk reaches
-   * them are left out instead of failing the walk.
+   * Spark worker cleaning up after an application): entries that vanish while the walk reaches them
+   * are left out instead of failing the walk.
    */
   static List<String> treeWhileDeleting(Path dir) throws IOException {
     List<String> out = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.echolstm.sweep;
+package io.echolstm.results;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +28,7 @@ public record Provenance(
   }
 
   /** DL4J's version from its Maven metadata, which the shaded jar keeps. */
-  static String readDl4jVersion() {
+  public static String readDl4jVersion() {
     String resource = "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties";
     try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
       if (in == null) {
