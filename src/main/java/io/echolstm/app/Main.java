@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * Entry point: the {@code sweep} and {@code plan} commands. Both parse and validate everything
- * first; {@code sweep} then runs on the session spark-submit configured ({@code local[*]} when no
- * master is set) and prints the run's summary table, {@code plan} prints the points it would train.
+ * Entry point: the {@code sweep}, {@code plan} and {@code report} commands. Each parses and
+ * validates everything first; {@code sweep} then runs on the session spark-submit configured
+ * ({@code local[*]} when no master is set) and prints the run's summary table, {@code plan} prints
+ * the points it would train, {@code report} writes the charts of runs read back from the table.
  *
  * <p>Exit codes: 0 done, 1 the sweep failed, 2 bad arguments or config (nothing was run).
  */
@@ -72,6 +73,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new EchoLstmCommand(err));
     cli.addSubcommand(withKeys(new CommandLine(new SweepCommand(out, err))));
     cli.addSubcommand(withKeys(new CommandLine(new PlanCommand(out, err))));
+    cli.addSubcommand(new CommandLine(new ReportCommand(out, err)));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setParameterExceptionHandler(
