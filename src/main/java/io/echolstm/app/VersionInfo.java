@@ -1,8 +1,6 @@
 package io.echolstm.app;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.echolstm.results.Provenance;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: this project's version and the versions of what it runs on. */
@@ -11,23 +9,14 @@ final class VersionInfo implements IVersionProvider {
   public String[] getVersion() {
     return new String[] {
       "echo-lstm " + projectVersion(),
-      "Spark " + sparkVersion() + ", DL4J " + io.echolstm.results.Provenance.readDl4jVersion(),
+      "Spark " + sparkVersion() + ", DL4J " + Provenance.readDl4jVersion(),
       "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
     };
   }
 
   /** The version the build wrote into version.properties. */
   static String projectVersion() {
-    try (InputStream in = VersionInfo.class.getResourceAsStream("version.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties props = new Properties();
-      props.load(in);
-      return props.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
+    return Provenance.resourceVersion("/io/echolstm/app/version.properties");
   }
 
   /**

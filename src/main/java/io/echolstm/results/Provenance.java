@@ -29,7 +29,11 @@ public record Provenance(
 
   /** DL4J's version from its Maven metadata, which the shaded jar keeps. */
   public static String readDl4jVersion() {
-    String resource = "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties";
+    return resourceVersion("/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties");
+  }
+
+  /** The {@code version} of a properties file on the classpath, or "unknown". */
+  public static String resourceVersion(String resource) {
     try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
       if (in == null) {
         return "unknown";

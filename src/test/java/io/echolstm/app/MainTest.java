@@ -174,10 +174,9 @@ class MainTest {
   @Test
   void planListsThePointsWithoutTraining() {
     Path results = dir.resolve("results");
-    long started = System.nanoTime();
+    // Its speed (under 10 s through scripts/run.sh) is measured by scripts/bench.sh plan.
     Outcome o = run("plan", "--results", results.toString());
     assertEquals(Main.OK, o.code(), o.err());
-    assertTrue((System.nanoTime() - started) / 1e9 < 10, "plan took over 10 s");
     List<String> points = o.out().lines().filter(l -> l.matches(" +[0-9]+/8  .*")).toList();
     assertEquals(8, points.size(), o.out());
     assertTrue(o.out().contains("8 points: 8 to train, 0 already committed"), o.out());
