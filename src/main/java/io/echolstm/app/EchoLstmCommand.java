@@ -23,7 +23,8 @@ final class EchoLstmCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     err.println(
-        "echo-lstm: expected a command: sweep, plan, predict (see 'echo-lstm --help'; 'echo-lstm COMMAND"
+        "echo-lstm: expected a command: sweep, plan, report, predict (see 'echo-lstm --help';"
+            + " 'echo-lstm COMMAND"
             + " --help' for one)");
     return Main.BAD_INPUT;
   }

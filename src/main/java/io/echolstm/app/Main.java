@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * Entry point: the {@code sweep}, {@code plan} and {@code predict} commands. {@code sweep} and
- * {@code plan} parse and validate everything first; {@code sweep} then runs on the session
- * spark-submit configured ({@code local[*]} when no master is set) and prints the run's summary
- * table, {@code plan} prints the points it would train. {@code predict} echoes a sequence with a
- * saved model, without Spark.
+ * Entry point: the {@code sweep}, {@code plan}, {@code report} and {@code predict} commands. Each
+ * parses and validates everything first; {@code sweep} then runs on the session spark-submit
+ * configured ({@code local[*]} when no master is set) and prints the run's summary table, {@code
+ * plan} prints the points it would train, {@code report} writes the charts of runs read back from
+ * the table, {@code predict} echoes a sequence with a saved model, without Spark.
  *
  * <p>Exit codes: 0 done, 1 the sweep failed, 2 bad arguments or config (nothing was run).
  */
@@ -74,6 +74,7 @@ public final class Main {
     CommandLine cli = new CommandLine(new EchoLstmCommand(err));
     cli.addSubcommand(withKeys(new CommandLine(new SweepCommand(out, err))));
     cli.addSubcommand(withKeys(new CommandLine(new PlanCommand(out, err))));
+    cli.addSubcommand(new CommandLine(new ReportCommand(out, err)));
     cli.addSubcommand(new CommandLine(new PredictCommand(out, err)));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

@@ -176,4 +176,29 @@ public final class ResultsTable {
       throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
     }
   }
+
+  /**
+   * Ids of the runs with at least one committed point in the table in {@code dir} (none when the
+   * directory does not exist), sorted; a listing, without a Spark session.
+   */
+  public static java.util.SortedSet<String> runIds(String dir, Configuration hadoop) {
+    java.util.SortedSet<String> ids = new java.util.TreeSet<>();
+    try {
+      Path root = new Path(dir);
+      FileSystem fs = root.getFileSystem(hadoop);
+      if (!fs.exists(root)) {
+        return ids;
+      }
+      String prefix = ResultsSchema.RUN_ID + "=";
+      for (var run : fs.listStatus(root, p -> p.getName().startsWith(prefix))) {
+        String id = run.getPath().getName().substring(prefix.length());
+        if (run.isDirectory() && !committedPoints(dir, hadoop, id).isEmpty()) {
+          ids.add(id);
+        }
+      }
+      return ids;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
+    }
+  }
 }

@@ -129,7 +129,7 @@ class MainTest {
     assertRefused(run("plan", "--run-id", "a/b"), "--run-id");
     Outcome none = run();
     assertEquals(Main.BAD_INPUT, none.code());
-    assertTrue(none.err().contains("expected a command: sweep, plan, predict"), none.err());
+    assertTrue(none.err().contains("expected a command: sweep, plan, report, predict"), none.err());
   }
 
   @ParameterizedTest
