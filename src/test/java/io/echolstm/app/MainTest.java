@@ -158,13 +158,28 @@ class MainTest {
     assertEquals(command.equals("sweep"), o.out().contains("--verbose"), o.out());
   }
 
+  /** Every subcommand's help lists every option it accepts, from its own declarations. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep", "plan", "report", "predict"})
+  void everyCommandsHelpListsItsOptions(String command) {
+    Outcome o = run(command, "--help");
+    assertEquals(Main.OK, o.code(), o.err());
+    picocli.CommandLine.Model.CommandSpec spec =
+        Main.commandLine(System.out, System.err).getSubcommands().get(command).getCommandSpec();
+    assertFalse(spec.options().isEmpty());
+    for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
+      assertTrue(o.out().contains(option.longestName()), option.longestName() + " in " + o.out());
+    }
+  }
+
   @Test
   void topLevelHelpNamesTheCommandsAndVersionNamesTheStack() {
     Outcome help = run("--help");
     assertEquals(Main.OK, help.code());
     assertTrue(help.out().contains("Usage: echo-lstm"), help.out());
-    assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("sweep ")), help.out());
-    assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("plan ")), help.out());
+    for (String command : List.of("sweep", "plan", "report", "predict")) {
+      assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")), help.out());
+    }
     assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("predict ")), help.out());
     for (String[] args : new String[][] {{"--version"}, {"sweep", "--version"}}) {
       Outcome v = run(args);
