@@ -264,7 +264,7 @@ if [[ "${NO_RECORD:-}" != 1 ]]; then
     [[ -s "$BENCH_DIR/report-$p.md" ]] || continue
     {
       echo "<!-- bench:$p:begin -->"
-      echo "_\`scripts/bench.sh $p\`, $stamp_"
+      echo "_\`scripts/bench.sh $p\`, ${stamp}_"
       echo ""
       cat "$BENCH_DIR/report-$p.md"
       echo "<!-- bench:$p:end -->"
