@@ -7,6 +7,7 @@ import io.echolstm.config.SettingsException;
 import io.echolstm.report.SummaryTable;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.sweep.PointFailedException;
+import io.echolstm.sweep.RunGuard;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.sweep.SweepRunner;
@@ -58,6 +59,7 @@ public final class Main {
     CommandLine cli;
     SweepPlan plan;
     List<ExperimentSettings> experiments;
+    RunGuard guard;
     try {
       cli = CommandLine.parse(args);
       if (cli.help()) {
@@ -72,6 +74,8 @@ public final class Main {
       Configuration hadoop = hadoopConfiguration();
       checkResultsDir(cli.resultsDir(), hadoop);
       checkApproach(plan, master(), hadoop);
+      // Last before Spark: takes the run's lease (released in the finally below).
+      guard = RunGuard.open(cli.resultsDir(), cli.runId(), hadoop, plan, master(), cli.overwrite());
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return BAD_INPUT;
@@ -90,7 +94,7 @@ public final class Main {
       stage = "running the sweep";
       ResultsTable table = new ResultsTable(spark, cli.resultsDir());
       SweepRunner.Summary summary =
-          new SweepRunner(spark, table, cli.runId(), cli.overwrite()).run(plan);
+          new SweepRunner(spark, table, cli.runId(), cli.overwrite()).run(plan, guard);
       stage = "checking that every point is committed";
       String missing = missingPoints(plan, table.committedPoints(cli.runId()));
       if (!missing.isEmpty()) {
@@ -129,6 +133,10 @@ public final class Main {
               + cli.resultsDir());
       out.print(SummaryTable.format(ordered));
       return OK;
+    } catch (SettingsException e) {
+      // The run refused once Spark told what train.workers=auto resolves to: nothing was written.
+      err.println("echo-lstm: " + e.getMessage());
+      return BAD_INPUT;
     } catch (Throwable t) {
       // Errors too (an assertion, an out-of-memory error): the full trace goes to the log, one
       // line naming the stage and the point to the user.
@@ -143,6 +151,7 @@ public final class Main {
           LOG.warn("stopping Spark failed", t);
         }
       }
+      guard.close();
     }
   }
 

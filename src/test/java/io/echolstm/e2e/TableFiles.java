@@ -22,10 +22,15 @@ import java.util.stream.Stream;
 
 /** Reading a results table directory from outside Spark: its files, and DuckDB's view of it. */
 final class TableFiles {
-  /** What a committed point may consist of; anything else under the table is a leftover. */
+  /**
+   * What a committed point may consist of, next to its run's plan record and lease (a lease stays
+   * when its driver was killed; tests check it is gone after a clean end with {@link #leases});
+   * anything else under the table is a leftover.
+   */
   private static final Pattern COMMITTED =
       Pattern.compile(
           "run_id=[^/]+(/point_id=p[0-9a-f]{16}(/\\.?part-[^/]+\\.parquet(\\.crc)?)?)?"
+              + "|run_id=[^/]+/(_echo-lstm-plan\\.json|_echo-lstm-lease\\.json)"
               + "|\\.?_SUCCESS(\\.crc)?");
 
   /**
@@ -48,8 +53,8 @@ final class TableFiles {
 
   /**
    * Like {@link #tree}, for a directory another process may be deleting from as it is listed (a
-   * Spark worker cleaning up after an application): entries that vanish while the walk reaches
-   * them are left out instead of failing the walk.
+   * Spark worker cleaning up after an application): entries that vanish while the walk reaches them
+   * are left out instead of failing the walk.
    */
   static List<String> treeWhileDeleting(Path dir) throws IOException {
     List<String> out = new ArrayList<>();
@@ -117,6 +122,11 @@ final class TableFiles {
       }
     }
     return out;
+  }
+
+  /** The lease files under a table directory: a driver holds (or a killed one held) the run. */
+  static List<String> leases(Path results) throws IOException {
+    return tree(results).stream().filter(p -> p.endsWith("/_echo-lstm-lease.json")).toList();
   }
 
   /**
