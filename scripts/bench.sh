@@ -17,6 +17,8 @@
 #               two one-core workers, default settings) beside the same point on local[*]
 #   memory      the driver's peak resident memory on that cluster for one point at 1x and 10x the
 #               training sequences
+#   plan        wall time of `scripts/run.sh plan` on the tutorial config, three runs (target: under
+#               10 s; it starts no Spark and trains nothing)
 #   peer        the PyTorch peer on the same work, each run right after the job's run it is
 #               compared with (so both see the same machine load): torch_echo.py after each
 #               throughput point, torch_sweep.py after the tutorial sweep; with each ratio
@@ -35,7 +37,7 @@ rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"
 
 parts=("$@")
-[[ ${#parts[@]} -gt 0 ]] || parts=(throughput tutorial extensions cluster memory peer)
+[[ ${#parts[@]} -gt 0 ]] || parts=(throughput tutorial extensions cluster memory plan peer)
 wants() {
   local p
   for p in "${parts[@]}"; do [[ "$p" == "$1" ]] && return 0; done
@@ -43,8 +45,8 @@ wants() {
 }
 for p in "${parts[@]}"; do
   case "$p" in
-    throughput | tutorial | extensions | cluster | memory | peer) ;;
-    *) echo "bench.sh: unknown part '$p' (throughput tutorial extensions cluster memory peer)" >&2; exit 2 ;;
+    throughput | tutorial | extensions | cluster | memory | plan | peer) ;;
+    *) echo "bench.sh: unknown part '$p' (throughput tutorial extensions cluster memory plan peer)" >&2; exit 2 ;;
   esac
 done
 
@@ -108,6 +110,23 @@ if wants throughput; then
       peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
         sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
     fi
+  done
+  say ""
+fi
+
+if wants plan; then
+  part=plan
+  say "### \`scripts/run.sh plan\` on the tutorial config (target: under 10 s)"
+  say ""
+  say "| run | wall s | points listed |"
+  say "|---|---|---|"
+  for i in 1 2 3; do
+    log "plan, run $i"
+    start="$(now)"
+    "$RUN" plan --results "$BENCH_DIR/results-plan" >"$BENCH_DIR/plan-$i.log" 2>&1
+    plan_s="$(echo "$(now) - $start" | bc)"
+    listed="$(grep -cE '^ +[0-9]+/[0-9]+  ' "$BENCH_DIR/plan-$i.log" || true)"
+    say "| $i | $(printf '%.1f' "$plan_s") | $listed |"
   done
   say ""
 fi

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs the echo-lstm sweep: builds the shaded jar when it is missing or older than the sources,
-# then submits it with scripts/spark-submit to ${MASTER:-local[*]}.
+# then submits it with scripts/spark-submit to ${MASTER:-local[*]}. With no arguments it runs the
+# tutorial sweep, then writes that run's report (reports/RUN_ID/index.html) and prints its path.
 # The default config is this project's conf/tutorial.properties wherever it is run from;
 # --conf and --results paths are relative to the current directory.
 #
-#   scripts/run.sh                       # every experiment of conf/tutorial.properties -> results/
+#   scripts/run.sh                       # every experiment of conf/tutorial.properties -> results/,
+#                                        # then its report -> reports/RUN_ID/
+#   scripts/run.sh report --run-id ID    # the report of a run of results/ (default: the latest)
 #   scripts/run.sh sweep --experiment echo-lag --set sweep.lags=0-5 --results demo-results
+#   scripts/run.sh plan --conf conf/extensions.properties   # the points, without training
+#   scripts/run.sh --help                                    # commands; COMMAND --help for one
 #
 # Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 4g), SPARK_SUBMIT_ARGS (extra
 # spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark),
@@ -22,8 +27,17 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$
   (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
 fi
 
-# The command defaults to "sweep", so "run.sh --conf FILE" works too.
-if [[ $# -eq 0 || "$1" == --* && "$1" != --help ]]; then
+# No arguments: the tutorial sweep and then its report, one run id for both (the same UTC time
+# format the job would choose itself).
+sweep_then_report=false
+if [[ $# -eq 0 ]]; then
+  sweep_then_report=true
+  run_id="$(date -u +%Y%m%dT%H%M%SZ)"
+fi
+
+# The command defaults to "sweep", so "run.sh --conf FILE" works too ("--help" and "--version"
+# go to the top command).
+if [[ $# -gt 0 && "$1" == --* && "$1" != --help && "$1" != --version ]]; then
   set -- sweep "$@"
 fi
 
@@ -70,14 +84,23 @@ if [[ "${MASTER:-local[*]}" == local* ]]; then
   driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-3g}"
 fi
 
-# shellcheck disable=SC2086 # SPARK_SUBMIT_ARGS is a list of flags on purpose
-exec "$ROOT/scripts/spark-submit" \
-  --master "${MASTER:-local[*]}" \
-  --class io.echolstm.app.Main \
-  --driver-memory "${DRIVER_MEMORY:-4g}" \
-  --driver-java-options "$driver_opts" \
-  --conf spark.executorEnv.OMP_NUM_THREADS=1 \
-  --conf spark.ui.showConsoleProgress=false \
-  ${props[@]+"${props[@]}"} \
-  ${SPARK_SUBMIT_ARGS:-} \
-  "$JAR" "$@"
+# shellcheck disable=SC2206 # SPARK_SUBMIT_ARGS is a list of flags on purpose
+submit=(
+  "$ROOT/scripts/spark-submit"
+  --master "${MASTER:-local[*]}"
+  --class io.echolstm.app.Main
+  --driver-memory "${DRIVER_MEMORY:-4g}"
+  --driver-java-options "$driver_opts"
+  --conf spark.executorEnv.OMP_NUM_THREADS=1
+  --conf spark.ui.showConsoleProgress=false
+  ${props[@]+"${props[@]}"}
+  ${SPARK_SUBMIT_ARGS:-}
+  "$JAR"
+)
+
+if [[ "$sweep_then_report" == true ]]; then
+  "${submit[@]}" sweep --run-id "$run_id"
+  echo
+  exec "${submit[@]}" report --run-id "$run_id"
+fi
+exec "${submit[@]}" "$@"

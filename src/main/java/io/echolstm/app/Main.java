@@ -3,6 +3,7 @@ package io.echolstm.app;
 import io.echolstm.config.Approach;
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.ExperimentSettings;
+import io.echolstm.config.Settings;
 import io.echolstm.config.SettingsException;
 import io.echolstm.report.SummaryTable;
 import io.echolstm.results.ResultsTable;
@@ -12,6 +13,8 @@ import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.sweep.SweepRunner;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,10 +26,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
- * Entry point: parse and validate everything, then run the sweep on the session spark-submit
- * configured ({@code local[*]} when no master is set) and print the run's summary table.
+ * Entry point: the {@code sweep}, {@code plan}, {@code report} and {@code predict} commands. Each
+ * parses and validates everything first; {@code sweep} then runs on the session spark-submit
+ * configured ({@code local[*]} when no master is set) and prints the run's summary table, {@code
+ * plan} prints the points it would train, {@code report} writes the charts of runs read back from
+ * the table, {@code predict} echoes a sequence with a saved model, without Spark.
  *
  * <p>Exit codes: 0 done, 1 the sweep failed, 2 bad arguments or config (nothing was run).
  */
@@ -56,32 +63,94 @@ public final class Main {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli;
-    SweepPlan plan;
-    List<ExperimentSettings> experiments;
+    return commandLine(out, err).execute(args);
+  }
+
+  /**
+   * The command tree: {@code sweep}, {@code plan} and {@code predict}, with help and version
+   * options on each. Bad options get one line and exit code 2; anything a command did not map to a
+   * code gets one line and exit code 1.
+   */
+  static CommandLine commandLine(PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new EchoLstmCommand(err));
+    cli.addSubcommand(withKeys(new CommandLine(new SweepCommand(out, err))));
+    cli.addSubcommand(withKeys(new CommandLine(new PlanCommand(out, err))));
+    cli.addSubcommand(new CommandLine(new ReportCommand(out, err)));
+    cli.addSubcommand(new CommandLine(new PredictCommand(out, err)));
+    cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          String command = e.getCommandLine().getCommandSpec().qualifiedName();
+          err.println("echo-lstm: " + e.getMessage() + " (see '" + command + " --help')");
+          return BAD_INPUT;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, command, parsed) -> {
+          LOG.error("echo-lstm failed", e);
+          err.println("echo-lstm: failed: " + describe(e));
+          return FAILED;
+        });
+    return cli;
+  }
+
+  /**
+   * The config keys, from their declarations, at the end of a command's help: printed as they are
+   * (picocli would re-wrap the aligned lines).
+   */
+  private static CommandLine withKeys(CommandLine command) {
+    String keys =
+        String.join(
+            System.lineSeparator(),
+            "",
+            "Keys (--set KEY=VALUE, or in a config file; experiment.NAME.KEY for one experiment):",
+            Settings.usage().stripTrailing(),
+            "",
+            "Exit codes: 0 done, 1 failed (committed points stay), 2 bad arguments or config.",
+            "");
+    command
+        .getHelpSectionMap()
+        .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, h -> keys);
+    return command;
+  }
+
+  /** What {@code sweep} and {@code plan} both build from their options before any work. */
+  record Prepared(RunOptions options, List<ExperimentSettings> experiments, SweepPlan plan) {}
+
+  /**
+   * Loads, validates and expands everything {@code options} name, and checks the results directory
+   * and the training approach against the master, without starting Spark.
+   *
+   * @throws SettingsException naming the key or option at fault
+   */
+  static Prepared prepare(RunOptions options) {
+    options.runId();
+    ConfigLoader loader = new ConfigLoader();
+    options.confFiles().forEach(loader::file);
+    options.sets.forEach(loader::set);
+    List<ExperimentSettings> experiments = loader.load(options.experiments);
+    SweepPlan plan = SweepPlan.expand(experiments);
+    Configuration hadoop = hadoopConfiguration();
+    checkResultsDir(options.resultsDir(), hadoop);
+    checkApproach(plan, master(), hadoop);
+    return new Prepared(options, experiments, plan);
+  }
+
+  /** Runs a prepared sweep on the session spark-submit configured; returns the exit code. */
+  static int sweep(Prepared prepared, PrintStream out, PrintStream err) {
+    RunOptions cli = prepared.options();
+    SweepPlan plan = prepared.plan();
     RunGuard guard;
     try {
-      cli = CommandLine.parse(args);
-      if (cli.help()) {
-        out.print(CommandLine.USAGE);
-        return OK;
-      }
-      ConfigLoader loader = new ConfigLoader();
-      cli.confFiles().forEach(loader::file);
-      cli.sets().forEach(loader::set);
-      experiments = loader.load(cli.experiments());
-      plan = SweepPlan.expand(experiments);
-      Configuration hadoop = hadoopConfiguration();
-      checkResultsDir(cli.resultsDir(), hadoop);
-      checkApproach(plan, master(), hadoop);
-      // Last before Spark: takes the run's lease (released in the finally below).
-      guard = RunGuard.open(cli.resultsDir(), cli.runId(), hadoop, plan, master(), cli.overwrite());
+      // Before Spark: takes the run's lease (released in the finally below), checks the plan.
+      guard =
+          RunGuard.open(
+              cli.resultsDir(), cli.runId(), hadoopConfiguration(), plan, master(), cli.overwrite);
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return BAD_INPUT;
     }
-
-    logPlan(cli, plan, experiments.size());
+    logPlan(cli, plan, prepared.experiments().size());
 
     String stage = "starting Spark";
     SparkSession spark = null;
@@ -94,7 +163,7 @@ public final class Main {
       stage = "running the sweep";
       ResultsTable table = new ResultsTable(spark, cli.resultsDir());
       SweepRunner.Summary summary =
-          new SweepRunner(spark, table, cli.runId(), cli.overwrite()).run(plan, guard);
+          new SweepRunner(spark, table, cli.runId(), cli.overwrite).run(plan, guard);
       stage = "checking that every point is committed";
       String missing = missingPoints(plan, table.committedPoints(cli.runId()));
       if (!missing.isEmpty()) {
@@ -161,7 +230,7 @@ public final class Main {
    * One INFO line for the plan; the per-point {@code planned:} lines at DEBUG only, since a
    * 50,000-point plan would write megabytes of them.
    */
-  static void logPlan(CommandLine cli, SweepPlan plan, int experiments) {
+  static void logPlan(RunOptions cli, SweepPlan plan, int experiments) {
     LOG.info(
         "run {}: {} points in {} experiments from {} into {}",
         cli.runId(),

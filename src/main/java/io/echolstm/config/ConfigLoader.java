@@ -188,7 +188,8 @@ public final class ConfigLoader {
           v.get(Settings.SWEEP_WINDOWS),
           v.get(Settings.MODEL_HIDDEN),
           v.get(Settings.SWEEP_VARIANTS),
-          v.get(Settings.SWEEP_CONCURRENCY));
+          v.get(Settings.SWEEP_CONCURRENCY),
+          v.get(Settings.MODEL_SAVE));
     } catch (SettingsException e) {
       throw v.renamed(e);
     }

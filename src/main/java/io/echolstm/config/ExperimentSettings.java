@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param hidden LSTM hidden sizes to sweep, each {@code >= 1}
  * @param variants model variants to sweep
  * @param concurrency points trained at once, or {@link #AUTO_CONCURRENCY}
+ * @param modelSave whether the experiment's points save their trained networks
  */
 public record ExperimentSettings(
     String name,
@@ -31,7 +32,8 @@ public record ExperimentSettings(
     List<Integer> windows,
     List<Integer> hidden,
     List<Variant> variants,
-    int concurrency) {
+    int concurrency,
+    ModelSave modelSave) {
 
   /** Derive the concurrency from the cluster's cores and the workers per point. */
   public static final int AUTO_CONCURRENCY = 0;
@@ -47,6 +49,7 @@ public record ExperimentSettings(
     hidden = List.copyOf(Settings.MODEL_HIDDEN.check(hidden));
     variants = List.copyOf(Settings.SWEEP_VARIANTS.check(variants));
     Settings.SWEEP_CONCURRENCY.check(concurrency);
+    Settings.MODEL_SAVE.check(modelSave);
     for (int lag : lags) {
       if (lag >= data.sequenceLength()) {
         throw new SettingsException(

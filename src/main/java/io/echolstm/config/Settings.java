@@ -299,6 +299,15 @@ public final class Settings {
               "windows per forward pass in evaluation")
           .perPoint("eval_batch_size", Integer.class, PointSettings::evalBatchSize);
 
+  public static final Setting<ModelSave> MODEL_SAVE =
+      Setting.enumeration(
+          "model.save",
+          ModelSave.class,
+          "auto",
+          "save each point's trained network (DL4J's model file) under the results directory,"
+              + " its path in the column `model_path`; `auto` = when the run's plan has at most 100"
+              + " points (run-level: not in the point key)");
+
   /** Every declaration, in point-key order. */
   public static final List<Setting<?>> ALL =
       List.of(
@@ -330,7 +339,8 @@ public final class Settings {
           TRAIN_PATIENCE,
           TRAIN_MIN_IMPROVEMENT,
           EVAL_EVERY_WINDOWS,
-          EVAL_BATCH_SIZE);
+          EVAL_BATCH_SIZE,
+          MODEL_SAVE);
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

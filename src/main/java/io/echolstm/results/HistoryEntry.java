@@ -1,8 +1,5 @@
 package io.echolstm.results;
 
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-
 /**
  * One evaluation on the validation set during training: the learning curve of a point, stored in
  * its row's {@code history} column.
@@ -20,9 +17,4 @@ public record HistoryEntry(
     double trainSeconds,
     double accuracy,
     Double reachableAccuracy,
-    double loss) {
-
-  Row toRow() {
-    return RowFactory.create(epoch, trainWindows, trainSeconds, accuracy, reachableAccuracy, loss);
-  }
-}
+    double loss) {}

@@ -1,141 +1,34 @@
 package io.echolstm.results;
 
-import java.sql.Timestamp;
-import java.time.Instant;
+import io.echolstm.config.PointSettings;
+import io.echolstm.config.Setting;
+import io.echolstm.config.Settings;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * One trained point's evaluation and full provenance: a row alone says how to reproduce it. Field
- * order matches {@link ResultsSchema#SCHEMA}.
+ * One trained point's row: which point, every setting it trained with (the columns of the declared
+ * settings, see {@link Settings}), what it measured and where it ran. A row alone says how to
+ * reproduce it. Its columns are {@link ResultsSchema#SCHEMA}, derived from the same parts.
+ *
+ * @param point the run and point it describes
+ * @param settings the point's settings, with {@code train.workers=auto} resolved
+ * @param outcome the metrics, learning curve and timing
+ * @param provenance master, library versions and platform
  */
 public record ResultRow(
-    String runId,
-    String pointId,
-    String pointKey,
-    String experiment,
-    String variant,
-    boolean control,
-    int lag,
-    int window,
-    int hidden,
-    long seed,
-    double accuracy,
-    Double reachableAccuracy,
-    Double exactMatchAccuracy,
-    double loss,
-    double chanceAccuracy,
-    Double validationAccuracy,
-    Double validationLoss,
-    long evalWindows,
-    long evalLabels,
-    long trainWindows,
-    int epochs,
-    String stopReason,
-    Double targetAccuracy,
-    Long windowsToTarget,
-    Double secondsToTarget,
-    List<HistoryEntry> history,
-    double trainSeconds,
-    double prepareSeconds,
-    double windowsPerSecond,
-    double finalTrainScore,
-    String sampleExpected,
-    String samplePredicted,
-    int values,
-    int sequenceLength,
-    int trainSequences,
-    int evalSequences,
-    int validationSequences,
-    int partitions,
-    int workers,
-    int batchSize,
-    int averagingFrequency,
-    int prefetch,
-    boolean saveUpdater,
-    String lstm,
-    String approach,
-    String repartition,
-    double learningRate,
-    int maxEpochs,
-    Double maxSeconds,
-    int patience,
-    double minImprovement,
-    int evalEveryWindows,
-    int evalBatchSize,
-    String master,
-    String sparkVersion,
-    String dl4jVersion,
-    String javaVersion,
-    String osName,
-    String osArch,
-    Instant startedAt,
-    Instant endedAt) {
+    PointIdentity point, PointSettings settings, PointOutcome outcome, Provenance provenance) {
 
   /** The row in {@link ResultsSchema#SCHEMA} order. */
   public Row toRow() {
-    return RowFactory.create(
-        runId,
-        pointId,
-        pointKey,
-        experiment,
-        variant,
-        control,
-        lag,
-        window,
-        hidden,
-        seed,
-        accuracy,
-        reachableAccuracy,
-        exactMatchAccuracy,
-        loss,
-        chanceAccuracy,
-        validationAccuracy,
-        validationLoss,
-        evalWindows,
-        evalLabels,
-        trainWindows,
-        epochs,
-        stopReason,
-        targetAccuracy,
-        windowsToTarget,
-        secondsToTarget,
-        history.stream().map(HistoryEntry::toRow).toList(),
-        trainSeconds,
-        prepareSeconds,
-        windowsPerSecond,
-        finalTrainScore,
-        sampleExpected,
-        samplePredicted,
-        values,
-        sequenceLength,
-        trainSequences,
-        evalSequences,
-        validationSequences,
-        partitions,
-        workers,
-        batchSize,
-        averagingFrequency,
-        prefetch,
-        saveUpdater,
-        lstm,
-        approach,
-        repartition,
-        learningRate,
-        maxEpochs,
-        maxSeconds,
-        patience,
-        minImprovement,
-        evalEveryWindows,
-        evalBatchSize,
-        master,
-        sparkVersion,
-        dl4jVersion,
-        javaVersion,
-        osName,
-        osArch,
-        Timestamp.from(startedAt),
-        Timestamp.from(endedAt));
+    List<Object> values = new ArrayList<>(RecordColumns.values(point));
+    for (Setting<?> s : Settings.perPoint()) {
+      values.add(s.pointValue(settings));
+    }
+    values.addAll(RecordColumns.values(outcome));
+    values.addAll(RecordColumns.values(provenance));
+    return RowFactory.create(values.toArray());
   }
 }

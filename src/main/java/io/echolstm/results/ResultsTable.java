@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,6 +31,11 @@ public final class ResultsTable {
 
   public String dir() {
     return dir;
+  }
+
+  /** The saved networks kept with this table (under {@code DIR/_models}). */
+  public ModelStore models() {
+    return new ModelStore(dir, spark.sparkContext().hadoopConfiguration());
   }
 
   /** Commits one point's row. */
@@ -146,19 +152,20 @@ public final class ResultsTable {
    * much quicker than a Spark query.
    */
   public Set<String> committedPoints(String runId) {
+    return committedPoints(dir, spark.sparkContext().hadoopConfiguration(), runId);
+  }
+
+  /** {@link #committedPoints(String)} of the table in {@code dir}, without a Spark session. */
+  public static Set<String> committedPoints(String dir, Configuration hadoop, String runId) {
     try {
       Path root = new Path(dir);
-      return committedPoints(
-          root.getFileSystem(spark.sparkContext().hadoopConfiguration()), root, runId);
+      return committedPoints(root.getFileSystem(hadoop), root, runId);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
     }
   }
 
-  /**
-   * {@link #committedPoints(String)} of the table in {@code dir} on {@code fs}, without a Spark
-   * session (before Spark starts).
-   */
+  /** {@link #committedPoints(String)} of the table in {@code dir} on {@code fs}. */
   public static Set<String> committedPoints(FileSystem fs, Path dir, String runId)
       throws java.io.IOException {
     Set<String> ids = new HashSet<>();
@@ -184,9 +191,35 @@ public final class ResultsTable {
     return new Path(dir, ResultsSchema.RUN_ID + "=" + runId);
   }
 
-  /** Deletes a committed point's {@code point_id=P} partition of a run. */
+  /** Deletes a committed point of a run: its {@code point_id=P} partition and its saved model. */
   public static void deletePoint(FileSystem fs, Path dir, String runId, String pointId)
       throws java.io.IOException {
     fs.delete(new Path(runDirectory(dir, runId), ResultsSchema.POINT_ID + "=" + pointId), true);
+    fs.delete(new Path(dir, ModelStore.relativePath(runId, pointId)), false);
+  }
+
+  /**
+   * Ids of the runs with at least one committed point in the table in {@code dir} (none when the
+   * directory does not exist), sorted; a listing, without a Spark session.
+   */
+  public static java.util.SortedSet<String> runIds(String dir, Configuration hadoop) {
+    java.util.SortedSet<String> ids = new java.util.TreeSet<>();
+    try {
+      Path root = new Path(dir);
+      FileSystem fs = root.getFileSystem(hadoop);
+      if (!fs.exists(root)) {
+        return ids;
+      }
+      String prefix = ResultsSchema.RUN_ID + "=";
+      for (var run : fs.listStatus(root, p -> p.getName().startsWith(prefix))) {
+        String id = run.getPath().getName().substring(prefix.length());
+        if (run.isDirectory() && !committedPoints(dir, hadoop, id).isEmpty()) {
+          ids.add(id);
+        }
+      }
+      return ids;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
+    }
   }
 }

@@ -1,21 +1,33 @@
 package io.echolstm.sweep;
 
 import io.echolstm.config.ExperimentSettings;
+import io.echolstm.config.ModelSave;
 import io.echolstm.config.Variant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The sweep as data: every point, expanded up front from the picked experiments.
  *
  * @param points the points, in the order they are started and reported
  * @param concurrency points trained at once, or {@link ExperimentSettings#AUTO_CONCURRENCY}
+ * @param savedModels ids of the points whose trained network is saved ({@code model.save})
  */
-public record SweepPlan(List<SweepPoint> points, int concurrency) {
+public record SweepPlan(List<SweepPoint> points, int concurrency, Set<String> savedModels) {
+  /**
+   * {@code model.save=auto} saves the networks of a plan of at most this many points: enough for
+   * the tutorial's and the extensions' sweeps and small grids, not for a search whose models nobody
+   * will open one by one.
+   */
+  public static final int AUTO_SAVE_MAX_POINTS = 100;
+
   public SweepPlan {
     points = List.copyOf(points);
+    savedModels = Set.copyOf(savedModels);
     Map<String, SweepPoint> seen = new LinkedHashMap<>();
     for (SweepPoint p : points) {
       SweepPoint before = seen.putIfAbsent(p.id(), p);
@@ -30,6 +42,7 @@ public record SweepPlan(List<SweepPoint> points, int concurrency) {
    */
   public static SweepPlan expand(List<ExperimentSettings> experiments) {
     List<SweepPoint> points = new ArrayList<>();
+    List<ModelSave> saves = new ArrayList<>();
     int concurrency = ExperimentSettings.AUTO_CONCURRENCY;
     for (ExperimentSettings e : experiments) {
       if (e.concurrency() != ExperimentSettings.AUTO_CONCURRENCY) {
@@ -53,11 +66,24 @@ public record SweepPlan(List<SweepPoint> points, int concurrency) {
                       e.data(),
                       e.train(),
                       e.evalBatchSize()));
+              saves.add(e.modelSave());
             }
           }
         }
       }
     }
-    return new SweepPlan(points, concurrency);
+    Set<String> saved = new HashSet<>();
+    boolean small = points.size() <= AUTO_SAVE_MAX_POINTS;
+    for (int i = 0; i < points.size(); i++) {
+      if (saves.get(i) == ModelSave.TRUE || (saves.get(i) == ModelSave.AUTO && small)) {
+        saved.add(points.get(i).id());
+      }
+    }
+    return new SweepPlan(points, concurrency, saved);
+  }
+
+  /** True when {@code point}'s trained network is saved with its row. */
+  public boolean savesModel(SweepPoint point) {
+    return savedModels.contains(point.id());
   }
 }

@@ -7,8 +7,13 @@ import io.echolstm.data.SequenceFrames;
 import io.echolstm.eval.DistributedEvaluator;
 import io.echolstm.eval.Metrics;
 import io.echolstm.eval.Scorer;
+import io.echolstm.model.ModelFile;
+import io.echolstm.model.ModelInfo;
 import io.echolstm.model.NetworkFactory;
 import io.echolstm.results.HistoryEntry;
+import io.echolstm.results.PointIdentity;
+import io.echolstm.results.PointOutcome;
+import io.echolstm.results.Provenance;
 import io.echolstm.results.ResultRow;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.train.DistributedTrainer;
@@ -19,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,6 +39,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +73,8 @@ public final class SweepRunner {
    * committing); tests replace it to inject a failure at a stage.
    */
   BiConsumer<SweepPoint, String> onStage = (point, stage) -> {};
+
+  private volatile SweepProgress sweepProgress;
 
   public SweepRunner(SparkSession spark, ResultsTable results, String runId, boolean overwrite) {
     this.spark = spark;
@@ -103,6 +110,10 @@ public final class SweepRunner {
     if (abandoned > 0) {
       LOG.info("removed {} staging dirs a crashed writer of run {} left", abandoned, runId);
     }
+    int abandonedModels = results.models().removeAbandonedTemps(runId);
+    if (abandonedModels > 0) {
+      LOG.info("removed {} model files a crashed writer of run {} left", abandonedModels, runId);
+    }
     Set<String> done = overwrite ? Set.of() : results.committedPoints(runId);
     Provenance provenance = Provenance.of(spark);
     List<SweepPoint> points = plan.points();
@@ -121,12 +132,13 @@ public final class SweepRunner {
     }
     int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
+    sweepProgress = new SweepProgress(todo.size(), System.nanoTime());
     if (concurrency == 1) {
       for (int i : todo) {
-        trainAndCommit(i, points, provenance);
+        trainAndCommit(i, plan, provenance);
       }
     } else {
-      runConcurrently(todo, points, provenance, concurrency);
+      runConcurrently(todo, plan, provenance, concurrency);
     }
     return new Summary(todo.size(), points.size() - todo.size(), ids);
   }
@@ -151,7 +163,7 @@ public final class SweepRunner {
    * the first failure is rethrown.
    */
   private void runConcurrently(
-      List<Integer> todo, List<SweepPoint> points, Provenance provenance, int concurrency) {
+      List<Integer> todo, SweepPlan plan, Provenance provenance, int concurrency) {
     ExecutorService pool = Executors.newFixedThreadPool(concurrency, new PointThreads());
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     try {
@@ -164,7 +176,7 @@ public final class SweepRunner {
                     return;
                   }
                   try {
-                    trainAndCommit(i, points, provenance);
+                    trainAndCommit(i, plan, provenance);
                   } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                   }
@@ -220,12 +232,14 @@ public final class SweepRunner {
   }
 
   /**
-   * Trains point {@code i} in its own Spark job group and commits its row.
+   * Trains point {@code i} in its own Spark job group, saves its network when the plan says so, and
+   * commits its row (after the model, so a committed row never names a missing model).
    *
    * @throws PointFailedException whatever the point threw (a Spark exception, an {@link Error} such
    *     as an assertion or out-of-memory error), naming the point and the stage
    */
-  private void trainAndCommit(int i, List<SweepPoint> points, Provenance provenance) {
+  private void trainAndCommit(int i, SweepPlan plan, Provenance provenance) {
+    List<SweepPoint> points = plan.points();
     SweepPoint point = points.get(i);
     String progress = progress(i, points);
     LOG.info("{} [{}]: starting, point id {}", progress, point.label(), point.id());
@@ -233,7 +247,7 @@ public final class SweepRunner {
     Stage stage = new Stage(point);
     try {
       stage.enter("preparing data");
-      ResultRow row = runPoint(point, progress, provenance, stage);
+      ResultRow row = runPoint(point, progress, provenance, stage, plan.savesModel(point));
       stage.enter("committing");
       if (guard != null) {
         guard.ensureHeld();
@@ -244,12 +258,13 @@ public final class SweepRunner {
               + " committed",
           progress,
           point.label(),
-          String.format("%.4f", row.accuracy()),
-          String.format("%.4f", row.chanceAccuracy()),
-          String.format("%.4f", row.loss()),
-          row.evalWindows(),
-          String.format("%.1f", row.trainSeconds()),
-          row.stopReason());
+          String.format("%.4f", row.outcome().accuracy()),
+          String.format("%.4f", row.outcome().chanceAccuracy()),
+          String.format("%.4f", row.outcome().loss()),
+          row.outcome().evalWindows(),
+          String.format("%.1f", row.outcome().trainSeconds()),
+          row.outcome().stopReason());
+      LOG.info("sweep: {}", sweepProgress.pointDone(System.nanoTime()));
     } catch (Throwable t) {
       // Errors too: an AssertionError or an OutOfMemoryError must reach the user as this point's
       // failure, not as a bare "Exception in thread main".
@@ -292,7 +307,8 @@ public final class SweepRunner {
    * Trains, evaluates and describes one point. Its log lines start with {@code tag} (e.g. "point
    * 3/8"), so the lines of points trained at once can be told apart.
    */
-  private ResultRow runPoint(SweepPoint point, String tag, Provenance provenance, Stage stage) {
+  private ResultRow runPoint(
+      SweepPoint point, String tag, Provenance provenance, Stage stage, boolean saveModel) {
     Instant started = Instant.now();
     var data = point.data();
     var train = point.train();
@@ -433,71 +449,60 @@ public final class SweepRunner {
               .expectedAndPredicted(DistributedEvaluator.sample(testFrames, 0));
       LOG.info("{}: test sequence 0, expected:  {}", tag, Arrays.toString(sample[0]));
       LOG.info("{}: test sequence 0, predicted: {}", tag, Arrays.toString(sample[1]));
+      String modelPath = null;
+      if (saveModel) {
+        stage.enter("saving the model");
+        MultiLayerNetwork network = trainer.network();
+        ModelInfo info =
+            new ModelInfo(
+                variant,
+                point.window(),
+                point.lag(),
+                data.values(),
+                point.hidden(),
+                data.sequenceLength(),
+                point.experiment(),
+                runId,
+                point.id(),
+                point.key());
+        modelPath =
+            results.models().save(runId, point.id(), out -> ModelFile.write(network, info, out));
+        LOG.info("{}: model saved as {} in {}", tag, modelPath, results.dir());
+      }
 
       double windowsPerSecond = trainer.windows() / Math.max(seconds, 1e-9);
+      PointOutcome outcome =
+          new PointOutcome(
+              metrics.accuracy(),
+              nullIfNaN(metrics.reachableAccuracy()),
+              variant.perStepOutput() ? nullIfNaN(metrics.exactMatchAccuracy()) : null,
+              metrics.meanLoss(),
+              data.chanceAccuracy(),
+              validation == null ? null : nullIfNaN(headline(validation)),
+              validation == null ? null : nullIfNaN(validation.meanLoss()),
+              // A stateful frame is a whole sequence; its windows are its labelled steps.
+              variant == Variant.STATEFUL ? metrics.labels() : metrics.samples(),
+              metrics.labels(),
+              trainWindowCount,
+              epochs,
+              reason.id(),
+              windowsToTarget,
+              secondsToTarget,
+              history,
+              seconds,
+              prepareSeconds,
+              windowsPerSecond,
+              trainer.score(),
+              Arrays.toString(sample[0]),
+              Arrays.toString(sample[1]),
+              modelPath,
+              started,
+              Instant.now());
       return new ResultRow(
-          runId,
-          point.id(),
-          point.key(),
-          point.experiment(),
-          variant.id(),
-          point.control(),
-          point.lag(),
-          point.window(),
-          point.hidden(),
-          point.seed(),
-          metrics.accuracy(),
-          nullIfNaN(metrics.reachableAccuracy()),
-          variant.perStepOutput() ? nullIfNaN(metrics.exactMatchAccuracy()) : null,
-          metrics.meanLoss(),
-          data.chanceAccuracy(),
-          validation == null ? null : nullIfNaN(headline(validation)),
-          validation == null ? null : nullIfNaN(validation.meanLoss()),
-          // A stateful frame is a whole sequence; its windows are its labelled steps.
-          variant == Variant.STATEFUL ? metrics.labels() : metrics.samples(),
-          metrics.labels(),
-          trainWindowCount,
-          epochs,
-          reason.id(),
-          train.targetAccuracy().isPresent() ? train.targetAccuracy().getAsDouble() : null,
-          windowsToTarget,
-          secondsToTarget,
-          history,
-          seconds,
-          prepareSeconds,
-          windowsPerSecond,
-          trainer.score(),
-          Arrays.toString(sample[0]),
-          Arrays.toString(sample[1]),
-          data.values(),
-          data.sequenceLength(),
-          data.trainSequences(),
-          data.evalSequences(),
-          data.validationSequences(),
-          data.partitions(),
-          trainer.workers(),
-          train.batchSize(),
-          train.averagingFrequency(),
-          train.prefetch(),
-          train.saveUpdater(),
-          train.lstm().id(),
-          train.approach().name().toLowerCase(Locale.ROOT),
-          train.repartition().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-          train.learningRate(),
-          train.epochs(),
-          train.maxSeconds().isPresent() ? train.maxSeconds().getAsDouble() : null,
-          train.patience(),
-          train.minImprovement(),
-          train.evalEveryWindows(),
-          point.evalBatchSize(),
-          provenance.master(),
-          provenance.sparkVersion(),
-          provenance.dl4jVersion(),
-          provenance.javaVersion(),
-          provenance.osName(),
-          provenance.osArch(),
-          started,
-          Instant.now());
+          new PointIdentity(runId, point.id(), point.key(), point.experiment(), point.control()),
+          point.withWorkers(trainer.workers()),
+          outcome,
+          provenance);
     } finally {
       unpersist(validationFrames);
       unpersist(testFrames);

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
+import io.echolstm.config.Variant;
 import io.echolstm.results.RunLease;
 import io.echolstm.results.RunRecord;
 import io.echolstm.sweep.PointFailedException;
 import io.echolstm.sweep.SweepPlan;
+import io.echolstm.sweep.SweepPoint;
+import io.echolstm.testing.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,34 +112,151 @@ class MainTest {
     assertRefused(run("sweep", "--results", underFile.toString()), "--results");
   }
 
-  @Test
-  void unknownOptionAndCommand() {
-    assertRefused(run("sweep", "--frobnicate"), "--frobnicate");
-    assertRefused(run("train"), "command");
-    assertRefused(run("sweep", "--run-id", "a/b"), "--run-id");
-    assertRefused(run("sweep", "--set"), "--set");
+  /** A bad option or command: exit 2, one line naming it and pointing at the command's help. */
+  private void assertBadOption(Outcome o, String named, String help) {
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().contains(named), o.err());
+    assertTrue(o.err().contains("'" + help + " --help'"), o.err());
+    assertEquals("", o.out());
   }
 
   @Test
-  void helpPrintsUsage() {
-    Outcome o = run("--help");
-    assertEquals(Main.OK, o.code());
-    assertTrue(o.out().contains("usage: sweep"));
+  void unknownOptionAndCommand() {
+    assertBadOption(run("sweep", "--frobnicate"), "'--frobnicate'", "echo-lstm sweep");
+    assertBadOption(run("plan", "--frobnicate"), "'--frobnicate'", "echo-lstm plan");
+    assertBadOption(run("train"), "'train'", "echo-lstm");
+    assertBadOption(run("sweep", "--set"), "'--set'", "echo-lstm sweep");
+    assertBadOption(run("sweep", "--results"), "'--results'", "echo-lstm sweep");
+    assertRefused(run("sweep", "--run-id", "a/b"), "--run-id");
+    assertRefused(run("plan", "--run-id", "a/b"), "--run-id");
+    Outcome none = run();
+    assertEquals(Main.BAD_INPUT, none.code());
+    assertTrue(none.err().contains("expected a command: sweep, plan, report, predict"), none.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep", "plan"})
+  void commandHelpListsEveryOptionAndKey(String command) {
+    Outcome o = run(command, "--help");
+    assertEquals(Main.OK, o.code(), o.err());
+    assertTrue(o.out().startsWith("Usage: echo-lstm " + command + " "), o.out());
+    for (String option :
+        List.of(
+            "--conf=FILE",
+            "--experiment=NAME",
+            "--set=KEY=VALUE",
+            "--results=DIR",
+            "--run-id=ID",
+            "--overwrite",
+            "--help",
+            "--version")) {
+      assertTrue(o.out().contains(option), option + " not in " + command + " --help");
+    }
     for (Setting<?> setting : Settings.ALL) {
-      assertTrue(o.out().contains("  " + setting.key() + " "), setting.key() + " not in --help");
+      assertTrue(
+          o.out().contains("  " + setting.key() + " "),
+          setting.key() + " not in " + command + " --help");
+    }
+    assertEquals(command.equals("sweep"), o.out().contains("--verbose"), o.out());
+  }
+
+  /** Every subcommand's help lists every option it accepts, from its own declarations. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep", "plan", "report", "predict"})
+  void everyCommandsHelpListsItsOptions(String command) {
+    Outcome o = run(command, "--help");
+    assertEquals(Main.OK, o.code(), o.err());
+    picocli.CommandLine.Model.CommandSpec spec =
+        Main.commandLine(System.out, System.err).getSubcommands().get(command).getCommandSpec();
+    assertFalse(spec.options().isEmpty());
+    for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
+      assertTrue(o.out().contains(option.longestName()), option.longestName() + " in " + o.out());
     }
   }
 
   @Test
+  void topLevelHelpNamesTheCommandsAndVersionNamesTheStack() {
+    Outcome help = run("--help");
+    assertEquals(Main.OK, help.code());
+    assertTrue(help.out().contains("Usage: echo-lstm"), help.out());
+    for (String command : List.of("sweep", "plan", "report", "predict")) {
+      assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")), help.out());
+    }
+    assertTrue(help.out().lines().anyMatch(l -> l.strip().startsWith("predict ")), help.out());
+    for (String[] args : new String[][] {{"--version"}, {"sweep", "--version"}}) {
+      Outcome v = run(args);
+      assertEquals(Main.OK, v.code());
+      assertTrue(v.out().matches("(?s)echo-lstm [0-9][^\\n]*\\nSpark .*DL4J .*Java .*"), v.out());
+    }
+  }
+
+  /** The tutorial config, planned: its 8 points, controls marked, nothing written. */
+  @Test
+  void planListsThePointsWithoutTraining() {
+    Path results = dir.resolve("results");
+    // Its speed (under 10 s through scripts/run.sh) is measured by scripts/bench.sh plan.
+    Outcome o = run("plan", "--results", results.toString());
+    assertEquals(Main.OK, o.code(), o.err());
+    List<String> points = o.out().lines().filter(l -> l.matches(" +[0-9]+/8  .*")).toList();
+    assertEquals(8, points.size(), o.out());
+    assertTrue(o.out().contains("8 points: 8 to train, 0 already committed"), o.out());
+    SweepPlan plan = Main.prepare(options("--results", results.toString())).plan();
+    for (int i = 0; i < 8; i++) {
+      SweepPoint p = plan.points().get(i);
+      assertTrue(points.get(i).contains(p.label()), points.get(i));
+      assertEquals(p.control(), points.get(i).contains("[control"), points.get(i));
+    }
+    assertTrue(plan.points().stream().anyMatch(SweepPoint::control));
+    assertFalse(Files.exists(results), "plan wrote to the results directory");
+  }
+
+  /** Points a run committed show as skipped under its id, and are retrained with --overwrite. */
+  @Test
+  void planMarksCommittedPointsAsSkipped() throws IOException {
+    Path results = dir.resolve("results");
+    SweepPlan plan = Main.prepare(options("--results", results.toString())).plan();
+    String done = plan.points().get(2).id();
+    Path point = results.resolve("run_id=r1").resolve("point_id=" + done);
+    Files.createDirectories(point);
+    Files.writeString(point.resolve("part-00000.parquet"), "");
+    Outcome o = run("plan", "--results", results.toString(), "--run-id", "r1");
+    assertEquals(Main.OK, o.code(), o.err());
+    List<String> skipped = o.out().lines().filter(l -> l.contains("[skipped")).toList();
+    assertEquals(1, skipped.size(), o.out());
+    assertTrue(skipped.get(0).contains("(id " + done + ")"), o.out());
+    assertTrue(o.out().contains("8 points: 7 to train, 1 already committed"), o.out());
+    Outcome other = run("plan", "--results", results.toString(), "--run-id", "r2");
+    assertFalse(other.out().contains("[skipped"), other.out());
+    Outcome overwrite =
+        run("plan", "--results", results.toString(), "--run-id", "r1", "--overwrite");
+    assertFalse(overwrite.out().contains("[skipped"), overwrite.out());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep.lags=-1", "sweep.variants=stateless,stateless", "bogus.key=1"})
+  void planRefusesWhatSweepRefuses(String assignment) {
+    Outcome o = run("plan", "--set", assignment, "--results", dir.resolve("r").toString());
+    assertRefused(o, assignment.substring(0, assignment.indexOf('=')));
+    assertEquals("", o.out());
+  }
+
+  /** {@code args} parsed into the options sweep and plan share. */
+  private static RunOptions options(String... args) {
+    RunOptions options = new RunOptions();
+    new picocli.CommandLine(options).parseArgs(args);
+    return options;
+  }
+
+  @Test
   void runIdOverTheLimitIsCalledTooLong() {
-    Outcome o = run("sweep", "--run-id", "a".repeat(CommandLine.MAX_RUN_ID + 1));
+    Outcome o = run("sweep", "--run-id", "a".repeat(RunOptions.MAX_RUN_ID + 1));
     assertRefused(o, "--run-id");
     assertTrue(o.err().contains("too long"), o.err());
-    assertTrue(o.err().contains(String.valueOf(CommandLine.MAX_RUN_ID)), o.err());
+    assertTrue(o.err().contains(String.valueOf(RunOptions.MAX_RUN_ID)), o.err());
     assertEquals(
-        "a".repeat(CommandLine.MAX_RUN_ID),
-        CommandLine.parse(new String[] {"sweep", "--run-id", "a".repeat(CommandLine.MAX_RUN_ID)})
-            .runId());
+        "a".repeat(RunOptions.MAX_RUN_ID),
+        options("--run-id", "a".repeat(RunOptions.MAX_RUN_ID)).runId());
   }
 
   @Test
@@ -187,22 +307,19 @@ class MainTest {
     Path home = dir.resolve("home");
     Files.createDirectories(home.resolve("conf"));
     Files.writeString(home.resolve("conf").resolve("tutorial.properties"), "home.marker = 1\n");
-    String before = System.getProperty(CommandLine.HOME_PROPERTY);
-    System.setProperty(CommandLine.HOME_PROPERTY, home.toString());
+    String before = System.getProperty(RunOptions.HOME_PROPERTY);
+    System.setProperty(RunOptions.HOME_PROPERTY, home.toString());
     try {
       // The marker key is unknown: the refusal shows the project's file was the one read.
       assertRefused(run("sweep", "--results", dir.resolve("r").toString()), "home.marker");
       // A user's --conf stays relative to the current directory.
       assertEquals(
-          Path.of("mine.properties"),
-          CommandLine.parse(new String[] {"sweep", "--conf", "mine.properties"})
-              .confFiles()
-              .get(0));
+          Path.of("mine.properties"), options("--conf", "mine.properties").confFiles().get(0));
     } finally {
       if (before == null) {
-        System.clearProperty(CommandLine.HOME_PROPERTY);
+        System.clearProperty(RunOptions.HOME_PROPERTY);
       } else {
-        System.setProperty(CommandLine.HOME_PROPERTY, before);
+        System.setProperty(RunOptions.HOME_PROPERTY, before);
       }
     }
   }
@@ -269,7 +386,7 @@ class MainTest {
     logger.setLevel(Level.INFO);
     try {
       SweepPlan plan = SweepPlan.expand(new ConfigLoader().set("sweep.lags=0-9").load(List.of()));
-      Main.logPlan(CommandLine.parse(new String[] {"sweep", "--run-id", "r"}), plan, 1);
+      Main.logPlan(options("--run-id", "r"), plan, 1);
     } finally {
       logger.removeAppender(appender);
       logger.setLevel(level);
@@ -278,8 +395,7 @@ class MainTest {
     assertTrue(info.get(0).contains("10 points in 1 experiments"), info.get(0));
   }
 
-  // ---- a run cannot be mixed up (issue 8)
-  // ---------------------------------------------------------
+  // ---- a run cannot be mixed up (issue 8) ----------------------------------------------------
 
   private static org.apache.hadoop.fs.Path hadoopPath(Path p) {
     return new org.apache.hadoop.fs.Path(p.toUri());
@@ -405,5 +521,83 @@ class MainTest {
     assertFalse(o.err().contains("points differ"), o.err());
     assertEquals(before, Files.readString(runDir.resolve(RunRecord.FILE)));
     assertEquals(List.of(RunRecord.FILE), names(runDir), "nothing trained, no lease left");
+  }
+
+  // ---- predict ------------------------------------------------------------------------------
+
+  /**
+   * A small trained stateless model (window 3, lag 1, values 0..9), saved as the sweep saves it.
+   */
+  private Path savedModel() throws IOException {
+    TinyModels.Problem echo = new TinyModels.Problem(Variant.STATELESS, 10, 3, 1, 8);
+    return TinyModels.save(TinyModels.trained(echo, 400, 7), echo.info(), dir.resolve("model.zip"));
+  }
+
+  @Test
+  void predictPrintsTheTutorialsLinesForASavedModel() throws IOException {
+    Path model = savedModel();
+    Outcome o = run("predict", "--model", model.toString(), "--sequence", "3, 1,4,1,5,9,2,6");
+    assertEquals(Main.OK, o.code(), o.err());
+    assertEquals(
+        List.of(
+            "model: stateless, window 3, lag 1, values 0..9, hidden 16 (experiment tiny, run"
+                + " test-run, point p0123456789abcdef)",
+            "Expected:  [1, 4, 1, 5, 9, 2]",
+            "Predicted: [1, 4, 1, 5, 9, 2]"),
+        o.out().lines().toList());
+    assertEquals("", o.err());
+  }
+
+  private static void assertPredictRefused(Outcome o, String message) {
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertEquals("echo-lstm: " + message, o.err().strip());
+    assertEquals("", o.out());
+  }
+
+  @Test
+  void predictRefusesBadSequencesWithExitCode2() throws IOException {
+    String model = savedModel().toString();
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "3,14,15,92,65,35"),
+        "sequence value 2 is out of range: 14 (this model reads integers 0..9)");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "-1,2,3"),
+        "sequence value 1 is out of range: -1 (this model reads integers 0..9)");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "1,x,3"),
+        "sequence value 2 is not an integer: 'x'");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", "1,2"),
+        "sequence of 2 values is shorter than the model's window of 3");
+    assertPredictRefused(
+        run("predict", "--model", model, "--sequence", ""),
+        "sequence is empty: expected integers like 3,14,15,92,65,35");
+  }
+
+  @Test
+  void predictRefusesMissingAndCorruptFilesWithExitCode2() throws IOException {
+    Path missing = dir.resolve("nothing-here.zip");
+    assertPredictRefused(
+        run("predict", "--model", missing.toString(), "--sequence", "1,2,3"),
+        "model file does not exist: " + missing);
+    Path random = dir.resolve("random.zip");
+    byte[] bytes = new byte[1000];
+    new java.util.Random(1).nextBytes(bytes);
+    Files.write(random, bytes);
+    assertPredictRefused(
+        run("predict", "--model", random.toString(), "--sequence", "1,2,3"),
+        "not an echo-lstm model file: " + random + " is not a zip archive");
+    byte[] model = Files.readAllBytes(savedModel());
+    Path cut = Files.write(dir.resolve("cut.zip"), java.util.Arrays.copyOf(model, 900));
+    Outcome o = run("predict", "--model", cut.toString(), "--sequence", "1,2,3");
+    assertEquals(Main.BAD_INPUT, o.code(), o.err());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+    assertTrue(o.err().contains(cut.toString()), o.err());
+  }
+
+  @Test
+  void predictNeedsAModelAndASequence() {
+    assertBadOption(run("predict", "--sequence", "1,2,3"), "'--model=FILE'", "echo-lstm predict");
+    assertBadOption(run("predict", "--model", "m.zip"), "'--sequence", "echo-lstm predict");
   }
 }

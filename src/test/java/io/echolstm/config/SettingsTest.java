@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The declarations in {@link Settings} drive the loader, point key, columns, --help and README. */
 class SettingsTest {
   /** Settings that do not decide a point's result: neither in the point key nor a column. */
-  private static final Set<String> RUN_LEVEL = Set.of("sweep.concurrency", "train.collect-stats");
+  private static final Set<String> RUN_LEVEL =
+      Set.of("sweep.concurrency", "train.collect-stats", "model.save");
 
   /** Columns that are not settings: identity, metrics and provenance. */
   private static final Set<String> NOT_SETTINGS =
@@ -56,6 +57,7 @@ class SettingsTest {
           "final_train_score",
           "sample_expected",
           "sample_predicted",
+          "model_path",
           "master",
           "spark_version",
           "dl4j_version",
@@ -264,7 +266,8 @@ class SettingsTest {
                     List.of(5),
                     List.of(50),
                     List.of(Variant.MASKED, Variant.MASKED),
-                    0));
+                    0,
+                    ModelSave.AUTO));
     assertEquals("sweep.variants", dup.key());
   }
 

@@ -1,6 +1,7 @@
 package io.echolstm.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.testing.SparkTestSession;
@@ -8,13 +9,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,9 +41,13 @@ class SweepEndToEndIT {
 
   private Run runSh(Path results) throws IOException, InterruptedException {
     // The README's command, with the same small sweep the other end-to-end tests run.
+    return runSh(SweepProcess.smallSweep("0,2,3", 4, results, RUN_ID).toArray(String[]::new));
+  }
+
+  private Run runSh(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(ROOT.resolve("scripts/run.sh").toString());
-    command.addAll(SweepProcess.smallSweep("0,2,3", 4, results, RUN_ID));
+    command.addAll(List.of(args));
     Path log = dir.resolve("run.log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile());
     pb.environment().put("MASTER", "local[2]");
@@ -147,6 +155,54 @@ class SweepEndToEndIT {
       spark.stop();
     }
 
+    // Every point saved its model (a 3-point plan is small); predict, through spark-submit, on the
+    // model of lag 0 echoes the values of a sequence it never saw.
+    List<String[]> models = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT lag, model_path, accuracy FROM read_parquet('"
+                    + results
+                    + "/run_id=*/point_id=*/*.parquet', hive_partitioning=true) ORDER BY lag")) {
+      while (rs.next()) {
+        models.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+      }
+    }
+    assertEquals(3, models.size());
+    Map<Path, FileTime> modelTimes = new HashMap<>();
+    for (String[] m : models) {
+      Path file = results.resolve(m[1]);
+      assertTrue(Files.isRegularFile(file), "lag " + m[0] + ": " + m[1]);
+      modelTimes.put(file, Files.getLastModifiedTime(file));
+    }
+    assertEquals(List.of(), TableFiles.strays(results), "the table holds rows and their models");
+    String lag0 = results.resolve(models.get(0)[1]).toString();
+    Run predicted = runSh("predict", "--model", lag0, "--sequence", "3,1,4,1,5,9,2,6");
+    assertEquals(0, predicted.code(), predicted.out());
+    List<String> lines =
+        predicted.out().lines().filter(l -> l.matches("(Expected|Predicted|model):.*")).toList();
+    assertEquals(3, lines.size(), predicted.out());
+    assertTrue(
+        lines.get(0).startsWith("model: stateless, window 3, lag 0, values 0..9"), lines.get(0));
+    // windows end at positions 2..7; lag 0 echoes each window's last value
+    assertEquals("Expected:  [4, 1, 5, 9, 2, 6]", lines.get(1));
+    if (Double.parseDouble(models.get(0)[2]) == 1.0) {
+      assertEquals("Predicted: [4, 1, 5, 9, 2, 6]", lines.get(2), "a model at accuracy 1.0");
+    } else {
+      assertTrue(lines.get(2).matches("Predicted: \\[\\d(, \\d){5}\\]"), lines.get(2));
+    }
+    // A bad sequence through spark-submit: exit 2, one line, no stack trace.
+    Run refused = runSh("predict", "--model", lag0, "--sequence", "3,14,1");
+    assertEquals(2, refused.code(), refused.out());
+    assertTrue(
+        refused
+            .out()
+            .contains(
+                "echo-lstm: sequence value 2 is out of range: 14 (this model reads integers 0..9)"),
+        refused.out());
+    assertFalse(refused.out().contains("\tat "), "no stack trace:\n" + refused.out());
+
     // Same run id again: every point is already committed, nothing is trained or duplicated.
     Run second = runSh(results);
     assertEquals(0, second.code(), second.out());
@@ -160,6 +216,9 @@ class SweepEndToEndIT {
                     + "/run_id=*/point_id=*/*.parquet')")) {
       rs.next();
       assertEquals(3, rs.getLong(1));
+    }
+    for (Map.Entry<Path, FileTime> e : modelTimes.entrySet()) {
+      assertEquals(e.getValue(), Files.getLastModifiedTime(e.getKey()), "rerun kept " + e.getKey());
     }
   }
 }

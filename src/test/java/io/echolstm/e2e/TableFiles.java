@@ -17,21 +17,29 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Reading a results table directory from outside Spark: its files, and DuckDB's view of it. */
 final class TableFiles {
   /**
-   * What a committed point may consist of, next to its run's plan record and lease (a lease stays
-   * when its driver was killed; tests check it is gone after a clean end with {@link #leases});
-   * anything else under the table is a leftover.
+   * What a committed point may consist of, its saved model included, next to its run's plan record
+   * and lease (a lease stays when its driver was killed; tests check it is gone after a clean end
+   * with {@link #leases}); anything else under the table (a model's temporary file among them) is a
+   * leftover.
    */
   private static final Pattern COMMITTED =
       Pattern.compile(
           "run_id=[^/]+(/point_id=p[0-9a-f]{16}(/\\.?part-[^/]+\\.parquet(\\.crc)?)?)?"
               + "|run_id=[^/]+/(_echo-lstm-plan\\.json|_echo-lstm-lease\\.json)"
-              + "|\\.?_SUCCESS(\\.crc)?");
+              + "|\\.?_SUCCESS(\\.crc)?"
+              + "|_models(/run_id=[^/]+(/(point_id=p[0-9a-f]{16}\\.zip"
+              + "|\\.point_id=p[0-9a-f]{16}\\.zip\\.crc))?)?");
+
+  /** A saved model: {@code _models/run_id=R/point_id=P.zip}. */
+  private static final Pattern MODEL =
+      Pattern.compile("_models/(run_id=[^/]+)/(point_id=p[0-9a-f]{16})\\.zip");
 
   /**
    * The files the README's DuckDB query reads, under the table directory. Keep it the README's: the
@@ -100,8 +108,9 @@ final class TableFiles {
 
   /**
    * Entries under a table directory that belong to no committed point: Spark staging directories
-   * ({@code .spark-staging-*}), {@code _temporary}, stray files. Also every point directory that
-   * does not hold exactly one data file.
+   * ({@code .spark-staging-*}), {@code _temporary}, stray files, a model's temporary file. Also
+   * every point directory that does not hold exactly one data file, and every saved model whose
+   * point has no committed row.
    */
   static List<String> strays(Path results) throws IOException {
     List<String> out = new ArrayList<>();
@@ -119,6 +128,11 @@ final class TableFiles {
         if (dataFiles != 1) {
           out.add(entry + " (" + dataFiles + " data files)");
         }
+      }
+      Matcher model = MODEL.matcher(entry);
+      if (model.matches()
+          && !Files.isDirectory(results.resolve(model.group(1)).resolve(model.group(2)))) {
+        out.add(entry + " (no committed row)");
       }
     }
     return out;

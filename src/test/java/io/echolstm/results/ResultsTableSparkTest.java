@@ -3,84 +3,105 @@ package io.echolstm.results;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.echolstm.config.ConfigLoader;
+import io.echolstm.config.Setting;
+import io.echolstm.config.Settings;
+import io.echolstm.sweep.SweepPlan;
+import io.echolstm.sweep.SweepPoint;
 import io.echolstm.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResultsTableSparkTest extends SparkTestSession {
   @TempDir Path dir;
 
+  /** The defaults' point: a full set of settings for a row. */
+  static final SweepPoint SETTINGS =
+      SweepPlan.expand(new ConfigLoader().set("train.workers=2").load(List.of())).points().get(0);
+
   static ResultRow row(String runId, String pointId, double accuracy) {
     Instant t = Instant.parse("2026-01-02T03:04:05Z");
     return new ResultRow(
-        runId,
-        pointId,
-        "key of " + pointId,
-        "exp",
-        "stateless",
-        false,
-        1,
-        5,
-        50,
-        42L,
-        accuracy,
-        accuracy,
-        null,
-        0.1,
-        0.01,
-        0.99,
-        0.05,
-        100L,
-        100L,
-        1000L,
-        2,
-        "target",
-        0.99,
-        2000L,
-        3.5,
+        new PointIdentity(runId, pointId, "key of " + pointId, "exp", false),
+        SETTINGS,
+        new PointOutcome(
+            accuracy,
+            accuracy,
+            null,
+            0.1,
+            0.01,
+            0.99,
+            0.05,
+            100L,
+            100L,
+            1000L,
+            2,
+            "target",
+            2000L,
+            3.5,
+            List.of(
+                new HistoryEntry(1, 1000, 1.5, 0.5, 0.5, 2.0),
+                new HistoryEntry(2, 2000, 3.5, 0.99, null, 0.1)),
+            3.5,
+            1.2,
+            571.4,
+            0.2,
+            "[1, 2]",
+            "[1, 2]",
+            ModelStore.relativePath(runId, pointId),
+            t,
+            t.plusSeconds(4)),
+        new Provenance("local[2]", "3.5.7", "1.0.0-M2", "17", "Linux", "amd64"));
+  }
+
+  /**
+   * The columns users query keep the names (and types) they had when each was hand-listed; the
+   * schema is now derived from the row's records and the setting declarations.
+   */
+  @Test
+  void theDerivedSchemaKeepsEveryColumnName() {
+    Set<String> names = Set.of(ResultsSchema.SCHEMA.fieldNames());
+    String all =
+        "run_id point_id point_key experiment variant control lag window hidden seed accuracy"
+            + " reachable_accuracy exact_match_accuracy loss chance_accuracy validation_accuracy"
+            + " validation_loss eval_windows eval_labels train_windows epochs stop_reason"
+            + " target_accuracy windows_to_target seconds_to_target history train_seconds"
+            + " prepare_seconds windows_per_second final_train_score sample_expected"
+            + " sample_predicted model_path values sequence_length train_sequences eval_sequences"
+            + " validation_sequences partitions workers batch_size averaging_frequency prefetch"
+            + " save_updater lstm approach repartition learning_rate max_epochs max_seconds"
+            + " patience min_improvement eval_every_windows eval_batch_size master spark_version"
+            + " dl4j_version java_version os_name os_arch started_at ended_at";
+    assertEquals(Set.of(all.split(" ")), names);
+    assertEquals(all.split(" ").length, ResultsSchema.SCHEMA.fields().length, "no duplicates");
+    assertEquals(
         List.of(
-            new HistoryEntry(1, 1000, 1.5, 0.5, 0.5, 2.0),
-            new HistoryEntry(2, 2000, 3.5, 0.99, null, 0.1)),
-        3.5,
-        1.2,
-        571.4,
-        0.2,
-        "[1, 2]",
-        "[1, 2]",
-        100,
-        25,
-        10,
-        5,
-        5,
-        2,
-        2,
-        32,
-        5,
-        2,
-        true,
-        "fast",
-        "export",
-        "always",
-        0.01,
-        4,
-        null,
-        3,
-        0.01,
-        5000,
-        256,
-        "local[2]",
-        "3.5.7",
-        "1.0.0-M2",
-        "17",
-        "Linux",
-        "amd64",
-        t,
-        t.plusSeconds(4));
+            "epoch", "train_windows", "train_seconds", "accuracy", "reachable_accuracy", "loss"),
+        List.of(ResultsSchema.HISTORY_ENTRY.fieldNames()));
+    assertEquals(DataTypes.TimestampType, ResultsSchema.SCHEMA.apply("started_at").dataType());
+    assertEquals(DataTypes.LongType, ResultsSchema.SCHEMA.apply("windows_to_target").dataType());
+    assertEquals(DataTypes.BooleanType, ResultsSchema.SCHEMA.apply("control").dataType());
+  }
+
+  /** Each setting's value lands in its declared column, read back by name. */
+  @Test
+  void settingColumnsHoldThePointsValues() {
+    ResultsTable table = new ResultsTable(spark, dir.resolve("results").toString());
+    table.write(row("r1", "pa", 0.5));
+    Row r = table.run("r1").collectAsList().get(0);
+    for (Setting<?> s : Settings.perPoint()) {
+      assertEquals(s.pointValue(SETTINGS), r.getAs(s.column().orElseThrow()), s.key());
+    }
+    assertEquals(2, (int) r.getAs("workers"));
+    assertEquals("stateless", r.getAs("variant"));
+    assertEquals("amd64", r.getAs("os_arch"));
+    assertEquals(false, r.getAs("control"));
   }
 
   @Test

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SweepPlanTest {
   private static SweepPlan plan(String... sets) {
@@ -48,5 +52,42 @@ class SweepPlanTest {
     assertNotEquals(base, plan("seed=7").points().get(0).id());
     assertNotEquals(base, plan("data.partitions=3").points().get(0).id());
     assertFalse(plan().points().get(0).key().isEmpty());
+  }
+
+  private static long saved(SweepPlan plan) {
+    return plan.points().stream().filter(plan::savesModel).count();
+  }
+
+  @Test
+  void modelsAreSavedByDefaultWhileThePlanIsSmall() {
+    // 4 x 25 = 100 points: at the limit, every model is saved
+    assertEquals(100, saved(plan("sweep.lags=0-3", "model.hidden=1-25")));
+    assertEquals(SweepPlan.AUTO_SAVE_MAX_POINTS, 100);
+    // 101 points: none by default, all when asked
+    SweepPlan big = plan("sweep.lags=0", "model.hidden=1-101");
+    assertEquals(101, big.points().size());
+    assertEquals(0, saved(big));
+    assertEquals(101, saved(plan("sweep.lags=0", "model.hidden=1-101", "model.save=true")));
+    assertEquals(0, saved(plan("sweep.lags=0-3", "model.save=false")));
+  }
+
+  @Test
+  void modelSaveIsPerExperimentAndOutsideThePointKey(@TempDir Path dir) throws IOException {
+    Path conf =
+        Files.writeString(
+            dir.resolve("two.properties"),
+            "experiments = a, b\nsweep.lags = 0-2\nexperiment.a.model.save = false\n");
+    SweepPlan plan = SweepPlan.expand(new ConfigLoader().file(conf).load(List.of()));
+    assertEquals(6, plan.points().size());
+    for (SweepPoint p : plan.points()) {
+      assertEquals(p.experiment().equals("b"), plan.savesModel(p), p.label());
+    }
+    SweepPlan off = plan("sweep.lags=0-2", "model.save=false");
+    SweepPlan on = plan("sweep.lags=0-2", "model.save=true");
+    assertEquals(
+        off.points().stream().map(SweepPoint::id).toList(),
+        on.points().stream().map(SweepPoint::id).toList(),
+        "saving a model does not change the point");
+    assertFalse(on.points().get(0).key().contains("save="), on.points().get(0).key());
   }
 }

@@ -35,12 +35,22 @@ public final class ComparableRows {
           "started_at",
           "ended_at");
 
+  /**
+   * The column naming a saved model's file, whose path holds the run id: compared with the run id
+   * replaced by {@code RUN}, so the rows of two runs agree when they saved the same points.
+   */
+  public static final String MODEL_PATH = "model_path";
+
   /** The rows of one run by point id, each as column -> value with the timing fields dropped. */
   public static Map<String, Map<String, Object>> byPoint(List<Row> rows, String runId) {
     Map<String, Map<String, Object>> out = new TreeMap<>();
     for (Row row : rows) {
       if (runId.equals(row.getAs("run_id"))) {
-        Map<String, Object> previous = out.put(row.getAs("point_id"), comparable(row));
+        Map<String, Object> comparable = comparable(row);
+        if (comparable.get(MODEL_PATH) instanceof String path) {
+          comparable.put(MODEL_PATH, path.replace("/run_id=" + runId + "/", "/run_id=RUN/"));
+        }
+        Map<String, Object> previous = out.put(row.getAs("point_id"), comparable);
         assertEquals(null, previous, "two rows for one point in run " + runId);
       }
     }

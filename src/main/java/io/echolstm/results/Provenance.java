@@ -1,4 +1,4 @@
-package io.echolstm.sweep;
+package io.echolstm.results;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +28,12 @@ public record Provenance(
   }
 
   /** DL4J's version from its Maven metadata, which the shaded jar keeps. */
-  static String readDl4jVersion() {
-    String resource = "/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties";
+  public static String readDl4jVersion() {
+    return resourceVersion("/META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties");
+  }
+
+  /** The {@code version} of a properties file on the classpath, or "unknown". */
+  public static String resourceVersion(String resource) {
     try (InputStream in = Provenance.class.getResourceAsStream(resource)) {
       if (in == null) {
         return "unknown";

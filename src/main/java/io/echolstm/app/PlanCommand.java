@@ -1,0 +1,102 @@
+package io.echolstm.app;
+
+import io.echolstm.config.SettingsException;
+import io.echolstm.results.ResultsTable;
+import io.echolstm.sweep.SweepPlan;
+import io.echolstm.sweep.SweepPoint;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code plan}: what {@code sweep} with the same options would do, without starting Spark: every
+ * point on one line, controls and points the run already committed marked, and the counts.
+ */
+@Command(
+    name = "plan",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    sortOptions = false,
+    description = {
+      "Print the points 'sweep' with the same options would train, one per line (controls and"
+          + " points already committed under --run-id marked), without training anything.",
+      "Validates exactly as 'sweep' does."
+    })
+final class PlanCommand implements Callable<Integer> {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Mixin RunOptions options = new RunOptions();
+
+  PlanCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    Main.Prepared prepared;
+    Set<String> committed;
+    try {
+      prepared = Main.prepare(options);
+      committed =
+          options.overwrite || options.runId == null
+              ? Set.of()
+              : ResultsTable.committedPoints(
+                  options.resultsDir(), Main.hadoopConfiguration(), options.runId());
+    } catch (SettingsException e) {
+      err.println("echo-lstm: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+    out.print(format(prepared, committed));
+    return Main.OK;
+  }
+
+  /** The plan's lines; {@code committed} holds the ids of points the run already wrote. */
+  static String format(Main.Prepared prepared, Set<String> committed) {
+    RunOptions o = prepared.options();
+    SweepPlan plan = prepared.plan();
+    List<SweepPoint> points = plan.points();
+    StringBuilder s = new StringBuilder();
+    s.append(
+        String.format(
+            "plan for run %s: %d points from %d experiment(s) of %s, results in %s%s%n",
+            o.runId(),
+            points.size(),
+            prepared.experiments().size(),
+            o.confFiles(),
+            o.resultsDir(),
+            o.overwrite ? " (--overwrite: committed points are retrained)" : ""));
+    int width = String.valueOf(points.size()).length();
+    int controls = 0;
+    int skipped = 0;
+    for (int i = 0; i < points.size(); i++) {
+      SweepPoint p = points.get(i);
+      String marks = "";
+      if (p.control()) {
+        controls++;
+        marks += "  [control: the model cannot see the label]";
+      }
+      if (committed.contains(p.id())) {
+        skipped++;
+        marks += "  [skipped: already committed]";
+      }
+      s.append(
+          String.format(
+              "  %" + width + "d/%d  %s  (id %s)%s%n",
+              i + 1,
+              points.size(),
+              p.label(),
+              p.id(),
+              marks));
+    }
+    s.append(
+        String.format(
+            "%d points: %d to train, %d already committed; %d controls%n",
+            points.size(), points.size() - skipped, skipped, controls));
+    return s.toString();
+  }
+}

@@ -1,0 +1,195 @@
+package io.echolstm.app;
+
+import io.echolstm.config.SettingsException;
+import io.echolstm.report.PointResult;
+import io.echolstm.report.Report;
+import io.echolstm.report.ReportInputException;
+import io.echolstm.report.ReportRuns;
+import io.echolstm.results.ResultsTable;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code report}: reads runs back from the results table and writes one self-contained HTML page
+ * with its charts, plus each chart as a PNG file beside it.
+ */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionInfo.class,
+    sortOptions = false,
+    description = {
+      "Write the report of runs of the results table: one self-contained HTML page (no scripts,"
+          + " nothing fetched; the charts embedded) and each chart as a PNG file beside it."
+    })
+final class ReportCommand implements Callable<Integer> {
+  static final String DEFAULT_OUT_PARENT = "reports";
+
+  /** Longest default output directory name made of run ids before it is abbreviated. */
+  static final int MAX_DEFAULT_NAME = 120;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReportCommand.class);
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description = "Parquet results table directory (default: ${DEFAULT-VALUE}).",
+      defaultValue = RunOptions.DEFAULT_RESULTS)
+  String results = RunOptions.DEFAULT_RESULTS;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "A run to report (repeatable: several runs in one report)."
+              + " Default: the latest run in the table (the one whose last point ended last).")
+  List<String> runIds = new ArrayList<>();
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "Local directory for index.html and the PNGs (created; files of the same names are"
+              + " replaced). Default: reports/RUN_ID (reports/ID1+ID2... for several runs).")
+  String outDir;
+
+  ReportCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    Set<String> wanted = new LinkedHashSet<>();
+    try {
+      for (String id : runIds) {
+        wanted.add(RunOptions.checkRunId(id));
+      }
+      if (results.isBlank()) {
+        throw new SettingsException("--results", "results directory must not be empty");
+      }
+      if (outDir != null) {
+        checkOut(outDir);
+      }
+      SortedSet<String> runs = ResultsTable.runIds(results, Main.hadoopConfiguration());
+      if (runs.isEmpty()) {
+        throw new ReportInputException(
+            "no results table in " + results + " (no run_id=*/point_id=*/*.parquet files)");
+      }
+      for (String id : wanted) {
+        if (!runs.contains(id)) {
+          throw new ReportInputException(
+              "run id '"
+                  + id
+                  + "' is not in the results table "
+                  + results
+                  + " (runs: "
+                  + abbreviate(runs)
+                  + ")");
+        }
+      }
+    } catch (SettingsException | ReportInputException e) {
+      err.println("echo-lstm: " + e.getMessage());
+      return Main.BAD_INPUT;
+    } catch (java.io.UncheckedIOException e) {
+      err.println("echo-lstm: " + Main.describe(e));
+      return Main.BAD_INPUT;
+    }
+
+    String stage = "starting Spark";
+    SparkSession spark = null;
+    try {
+      SparkConf conf = new SparkConf().setAppName("echo-lstm report");
+      if (!conf.contains("spark.master")) {
+        conf.setMaster(Main.DEFAULT_MASTER);
+      }
+      spark = SparkSession.builder().config(conf).getOrCreate();
+      stage = "reading the results table";
+      List<PointResult> points =
+          ReportRuns.read(new ResultsTable(spark, results).read(), List.copyOf(wanted), results);
+      List<String> reported = points.stream().map(PointResult::runId).distinct().toList();
+      Path target = Path.of(outDir != null ? outDir : defaultOut(reported));
+      stage = "writing the report";
+      Path page = Report.write(points, results, target);
+      out.println(
+          "report of run"
+              + (reported.size() == 1 ? " " : "s ")
+              + String.join(", ", reported)
+              + " ("
+              + points.size()
+              + (points.size() == 1 ? " point" : " points")
+              + "): "
+              + page);
+      return Main.OK;
+    } catch (ReportInputException e) {
+      // the table changed between the listing and the read
+      err.println("echo-lstm: " + e.getMessage());
+      return Main.BAD_INPUT;
+    } catch (Throwable t) {
+      LOG.error("report failed while {}", stage, t);
+      err.println("echo-lstm: report failed while " + stage + ": " + Main.describe(t));
+      return Main.FAILED;
+    } finally {
+      if (spark != null) {
+        try {
+          spark.stop();
+        } catch (Throwable t) {
+          LOG.warn("stopping Spark failed", t);
+        }
+      }
+    }
+  }
+
+  /** {@code reports/ID}, or {@code reports/ID1+ID2...}, abbreviated when it grows too long. */
+  static String defaultOut(List<String> runs) {
+    String name = String.join("+", runs);
+    if (name.length() > MAX_DEFAULT_NAME) {
+      name = runs.get(0) + "+" + (runs.size() - 1) + "-more";
+    }
+    return Path.of(DEFAULT_OUT_PARENT, name).toString();
+  }
+
+  /** Refuses an output path that cannot be a local, writable directory, before Spark starts. */
+  static void checkOut(String dir) {
+    if (dir.isBlank()) {
+      throw new SettingsException("--out", "report directory must not be empty");
+    }
+    if (dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*") && !dir.startsWith("file:")) {
+      throw new SettingsException("--out", "report directory must be a local path: " + dir);
+    }
+    Path path = Path.of(dir.startsWith("file:") ? dir.replaceFirst("^file:(//)?", "") : dir);
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new SettingsException("--out", "report path exists and is not a directory: " + dir);
+    }
+    Path existing = path.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw new SettingsException("--out", "report directory is not writable: " + dir);
+    }
+  }
+
+  private static String abbreviate(SortedSet<String> runs) {
+    List<String> all = new ArrayList<>(runs);
+    List<String> shown = all.subList(0, Math.min(10, all.size()));
+    return String.join(", ", shown)
+        + (all.size() > 10 ? ", and " + (all.size() - 10) + " more" : "");
+  }
+}

@@ -1,0 +1,124 @@
+package io.echolstm.app;
+
+import io.echolstm.config.SettingsException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options {@code sweep} and {@code plan} share: which config, which experiments, which
+ * overrides, which table and run. Validated by {@link #runId()} and {@link #resultsDir()}, so both
+ * commands refuse the same input.
+ */
+final class RunOptions {
+  static final Path DEFAULT_CONF = Path.of("conf", "tutorial.properties");
+
+  /**
+   * The system property naming the project directory (scripts/run.sh sets it): the default config
+   * is the project's own, found from there whatever the current directory. User paths ({@code
+   * --conf}, {@code --results}) stay relative to the current directory.
+   */
+  static final String HOME_PROPERTY = "echolstm.home";
+
+  static final int MAX_RUN_ID = 100;
+  static final String DEFAULT_RESULTS = "results";
+
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
+      description =
+          "Config file (repeatable; later files override earlier ones)."
+              + " Default: the project's conf/tutorial.properties.")
+  List<Path> conf = new ArrayList<>();
+
+  @Option(
+      names = "--experiment",
+      paramLabel = "NAME",
+      description = "Run only the named experiment(s) of the config (repeatable). Default: all.")
+  List<String> experiments = new ArrayList<>();
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override a key for the picked experiments (repeatable);"
+              + " experiment.NAME.KEY=VALUE for one experiment.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--results",
+      paramLabel = "DIR",
+      description = "Parquet results table directory (default: ${DEFAULT-VALUE}).",
+      defaultValue = DEFAULT_RESULTS)
+  String results = DEFAULT_RESULTS;
+
+  @Option(
+      names = "--run-id",
+      paramLabel = "ID",
+      description =
+          "Run id: a letter or digit, then letters, digits, '.', '_', '-' (at most 100)."
+              + " Rerunning an id skips the points it already committed; it must have the plan"
+              + " the run was started with."
+              + " Default: the UTC start time, e.g. 20261130T045700Z.")
+  String runId;
+
+  @Option(
+      names = "--overwrite",
+      description =
+          "Retrain points the run already committed and replace their rows; with another plan,"
+              + " replace the run (its points not in this plan are deleted).")
+  boolean overwrite;
+
+  private String resolvedRunId;
+
+  /** The config files: the given ones, else the project's default. */
+  List<Path> confFiles() {
+    return conf.isEmpty() ? List.of(defaultConf()) : List.copyOf(conf);
+  }
+
+  /** The run id: the given one, checked, or (once per options object) the UTC start time. */
+  String runId() {
+    if (resolvedRunId == null) {
+      resolvedRunId = runId == null ? now() : checkRunId(runId);
+    }
+    return resolvedRunId;
+  }
+
+  String resultsDir() {
+    if (results.isBlank()) {
+      throw new SettingsException("--results", "results directory must not be empty");
+    }
+    return results;
+  }
+
+  static String checkRunId(String id) {
+    if (id.length() > MAX_RUN_ID) {
+      throw new SettingsException(
+          "--run-id", "run id is too long: " + id.length() + " characters, at most " + MAX_RUN_ID);
+    }
+    if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw new SettingsException(
+          "--run-id",
+          "run id must start with a letter or digit, then letters, digits, '.', '_' or '-',"
+              + " found '"
+              + id
+              + "'");
+    }
+    return id;
+  }
+
+  private static String now() {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .format(ZonedDateTime.now(ZoneOffset.UTC));
+  }
+
+  /** {@link #DEFAULT_CONF} under the project directory when it is known, else relative. */
+  static Path defaultConf() {
+    String home = System.getProperty(HOME_PROPERTY, "");
+    return home.isBlank() ? DEFAULT_CONF : Path.of(home).resolve(DEFAULT_CONF);
+  }
+}

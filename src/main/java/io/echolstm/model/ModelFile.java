@@ -1,0 +1,148 @@
+package io.echolstm.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * A trained network as one file: DL4J's model zip ({@link ModelSerializer}: configuration JSON and
+ * parameters, no updater state) plus an {@value #ENTRY} entry with its {@link ModelInfo}. DL4J
+ * restores it as is ({@code ModelSerializer.restoreMultiLayerNetwork}, {@code
+ * MultiLayerNetwork.load}) and skips the extra entry; the fast LSTM layer is named in the
+ * configuration, so a restored network computes with the layer it was trained with.
+ */
+public final class ModelFile {
+  /** The zip entry holding the {@link ModelInfo} (Java properties, UTF-8). */
+  public static final String ENTRY = "echo-lstm.properties";
+
+  private ModelFile() {}
+
+  /** A restored network with what it needs to be used. */
+  public record Saved(MultiLayerNetwork network, ModelInfo info) {}
+
+  /** Writes {@code network} and {@code info} as one zip to {@code out}, which stays open. */
+  public static void write(MultiLayerNetwork network, ModelInfo info, OutputStream out)
+      throws IOException {
+    ByteArrayOutputStream model = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(network, model, false);
+    ZipOutputStream zip = new ZipOutputStream(out);
+    try (ZipInputStream entries =
+        new ZipInputStream(new ByteArrayInputStream(model.toByteArray()))) {
+      for (ZipEntry e = entries.getNextEntry(); e != null; e = entries.getNextEntry()) {
+        zip.putNextEntry(new ZipEntry(e.getName()));
+        entries.transferTo(zip);
+        zip.closeEntry();
+      }
+    }
+    StringWriter text = new StringWriter();
+    info.toProperties().store(text, "echo-lstm model: how to frame a sequence for this network");
+    zip.putNextEntry(new ZipEntry(ENTRY));
+    zip.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    zip.closeEntry();
+    zip.finish();
+    zip.flush();
+  }
+
+  /**
+   * Restores a model {@link #write} wrote.
+   *
+   * @param name how the user named the file, for messages
+   * @throws ModelFileException when the bytes are not such a model (not a zip, a zip without
+   *     {@value #ENTRY}, a bad entry, a network DL4J cannot restore, or one that does not match its
+   *     entry), with a one-line message naming {@code name}
+   */
+  public static Saved read(byte[] bytes, String name) throws ModelFileException {
+    Properties properties = null;
+    boolean anyEntry = false;
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        anyEntry = true;
+        if (e.getName().equals(ENTRY)) {
+          properties = new Properties();
+          properties.load(new StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+        }
+      }
+    } catch (ZipException | IllegalArgumentException e) {
+      throw new ModelFileException(
+          "corrupt model file " + name + ": not a readable zip (" + e.getMessage() + ")", e);
+    } catch (IOException e) {
+      throw new ModelFileException(
+          "corrupt model file " + name + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
+          e);
+    }
+    if (properties == null) {
+      throw new ModelFileException(
+          anyEntry
+              ? "not an echo-lstm model file: "
+                  + name
+                  + " is a zip without an "
+                  + ENTRY
+                  + " entry (models are saved by the sweep with model.save)"
+              : "not an echo-lstm model file: " + name + " is not a zip archive");
+    }
+    ModelInfo info;
+    try {
+      info = ModelInfo.fromProperties(properties);
+    } catch (IllegalArgumentException e) {
+      throw new ModelFileException(
+          "corrupt model file " + name + ": bad " + ENTRY + " entry: " + e.getMessage(), e);
+    }
+    MultiLayerNetwork network;
+    try {
+      network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFileException(
+          "corrupt model file " + name + ": DL4J cannot restore the network (" + firstLine(e) + ")",
+          e);
+    }
+    long inputs = inputWidth(network);
+    if (inputs != info.values()) {
+      throw new ModelFileException(
+          "corrupt model file "
+              + name
+              + ": the network reads "
+              + inputs
+              + " values per step but "
+              + ENTRY
+              + " says values="
+              + info.values());
+    }
+    return new Saved(network, info);
+  }
+
+  /** The one-hot width the network's first layer reads. */
+  static long inputWidth(MultiLayerNetwork network) {
+    Layer first = network.getLayerWiseConfigurations().getConf(0).getLayer();
+    while (first instanceof BaseWrapperLayer w) {
+      first = w.getUnderlying();
+    }
+    return first instanceof FeedForwardLayer f ? f.getNIn() : -1;
+  }
+
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    int newline = m.indexOf('\n');
+    m = newline < 0 ? m : m.substring(0, newline);
+    return m.length() > 200 ? m.substring(0, 200) + " ..." : m;
+  }
+
+  /** Reads a stream fully; for callers holding a stream rather than bytes. */
+  public static Saved read(InputStream in, String name) throws IOException {
+    return read(in.readAllBytes(), name);
+  }
+}

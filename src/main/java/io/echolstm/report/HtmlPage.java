@@ -1,0 +1,367 @@
+package io.echolstm.report;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The report as one self-contained HTML page: no scripts, no external style sheets, fonts or images
+ * (the charts are embedded as {@code data:} URIs). All text from the table is escaped.
+ */
+final class HtmlPage {
+  /** Provenance columns: where and with what a point ran. */
+  static final List<String> PROVENANCE =
+      List.of("master", "spark_version", "dl4j_version", "java_version", "os_name", "os_arch");
+
+  /**
+   * Columns that are neither settings nor provenance: identities, outcomes and timings. Every other
+   * column of the table is taken for a setting, so settings a newer table adds show up unasked.
+   */
+  static final Set<String> NOT_SETTINGS =
+      Set.of(
+          "run_id",
+          "point_id",
+          "point_key",
+          "control",
+          "accuracy",
+          "reachable_accuracy",
+          "exact_match_accuracy",
+          "loss",
+          "chance_accuracy",
+          "validation_accuracy",
+          "validation_loss",
+          "eval_windows",
+          "eval_labels",
+          "train_windows",
+          "epochs",
+          "stop_reason",
+          "windows_to_target",
+          "seconds_to_target",
+          "history",
+          "train_seconds",
+          "prepare_seconds",
+          "windows_per_second",
+          "final_train_score",
+          "sample_expected",
+          "sample_predicted",
+          "started_at",
+          "ended_at");
+
+  /** A chart rendered to PNG bytes. */
+  record Image(Chart chart, byte[] png) {}
+
+  private HtmlPage() {}
+
+  static String render(List<PointResult> points, List<Image> images, String source) {
+    StringBuilder h = new StringBuilder();
+    List<String> runs = points.stream().map(PointResult::runId).distinct().toList();
+    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>echo-lstm report: ")
+        .append(esc(String.join(", ", runs)))
+        .append("</title>\n<style>\n")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n");
+    h.append("<h1>echo-lstm report</h1>\n<p class=\"lead\">")
+        .append(runs.size() == 1 ? "Run " : "Runs ")
+        .append(esc(String.join(", ", runs)))
+        .append(": ")
+        .append(points.size())
+        .append(points.size() == 1 ? " point" : " points")
+        .append(", read from the results table <code>")
+        .append(esc(source))
+        .append("</code>.</p>\n");
+
+    h.append("<nav><ul>\n");
+    for (Image i : images) {
+      h.append("<li><a href=\"#")
+          .append(esc(anchor(i.chart())))
+          .append("\">")
+          .append(esc(i.chart().title()))
+          .append("</a></li>\n");
+    }
+    h.append("<li><a href=\"#findings\">The tutorial's findings, in numbers</a></li>\n")
+        .append("<li><a href=\"#points\">Every point</a></li>\n")
+        .append("<li><a href=\"#provenance\">Provenance</a></li>\n</ul></nav>\n");
+
+    for (Image i : images) {
+      Chart c = i.chart();
+      h.append("<section id=\"")
+          .append(esc(anchor(c)))
+          .append("\">\n<h2>")
+          .append(esc(c.title()))
+          .append("</h2>\n<figure>\n<img src=\"data:image/png;base64,")
+          .append(Base64.getEncoder().encodeToString(i.png()))
+          .append("\" width=\"")
+          .append(c.width())
+          .append("\" height=\"")
+          .append(c.height())
+          .append("\" alt=\"")
+          .append(esc(c.title()))
+          .append("\">\n<figcaption>")
+          .append(esc(c.caption()))
+          .append(" <span class=\"file\">(")
+          .append(esc(c.file()))
+          .append(")</span></figcaption>\n</figure>\n</section>\n");
+    }
+
+    findings(h, points);
+    pointsTable(h, points, runs.size() > 1);
+    provenance(h, points, runs);
+    h.append("</body>\n</html>\n");
+    return h.toString();
+  }
+
+  private static void findings(StringBuilder h, List<PointResult> points) {
+    h.append("<section id=\"findings\">\n<h2>The tutorial's findings, in numbers</h2>\n")
+        .append("<table>\n<thead><tr><th>setup</th><th>what it shows</th>")
+        .append("<th>published accuracy</th><th>published loss</th><th>measured point</th>")
+        .append("<th>measured accuracy</th><th>measured loss</th></tr></thead>\n<tbody>\n");
+    for (Published.Finding f : Published.FINDINGS) {
+      List<PointResult> measured = Published.measured(f, points);
+      int span = Math.max(1, measured.size());
+      h.append("<tr><td rowspan=\"")
+          .append(span)
+          .append("\">")
+          .append(esc(f.name() + " (" + f.setup() + ")"))
+          .append("</td><td rowspan=\"")
+          .append(span)
+          .append("\">")
+          .append(esc(f.meaning()))
+          .append("</td><td rowspan=\"")
+          .append(span)
+          .append("\">")
+          .append(esc(f.accuracyText()))
+          .append("</td><td rowspan=\"")
+          .append(span)
+          .append("\">")
+          .append(esc(f.lossText() == null ? "-" : f.lossText()))
+          .append("</td>");
+      if (measured.isEmpty()) {
+        h.append(
+            "<td colspan=\"3\" class=\"missing\">not trained in the reported runs</td></tr>\n");
+      }
+      for (int i = 0; i < measured.size(); i++) {
+        PointResult p = measured.get(i);
+        if (i > 0) {
+          h.append("<tr>");
+        }
+        h.append("<td>")
+            .append(esc(p.runId() + ": " + p.label()))
+            .append("</td><td class=\"num\">")
+            .append(esc(p.accuracy() == null ? "-" : Charts.percent(p.accuracy())))
+            .append("</td><td class=\"num\">")
+            .append(esc(fixed(p.loss(), 3)))
+            .append("</td></tr>\n");
+      }
+    }
+    h.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static void pointsTable(StringBuilder h, List<PointResult> points, boolean runs) {
+    h.append("<section id=\"points\">\n<h2>Every point</h2>\n<table>\n<thead><tr>");
+    List<String> heads = new ArrayList<>();
+    if (runs) {
+      heads.add("run");
+    }
+    heads.addAll(
+        List.of(
+            "experiment",
+            "variant",
+            "lag",
+            "window",
+            "hidden",
+            "accuracy",
+            "reachable",
+            "chance",
+            "loss",
+            "stopped",
+            "windows to target",
+            "train windows",
+            "train s",
+            "windows/s",
+            "control"));
+    for (String head : heads) {
+      h.append("<th>").append(esc(head)).append("</th>");
+    }
+    h.append("</tr></thead>\n<tbody>\n");
+    for (PointResult p : points) {
+      Charts.Reach reach = Charts.reach(p);
+      List<String> cells = new ArrayList<>();
+      if (runs) {
+        cells.add(p.runId());
+      }
+      cells.addAll(
+          List.of(
+              dash(p.experiment()),
+              dash(p.variant()),
+              dash(p.lag()),
+              dash(p.window()),
+              dash(p.hidden()),
+              fixed(p.accuracy(), 4),
+              fixed(p.reachableAccuracy(), 4),
+              fixed(p.chance(), 4),
+              fixed(p.loss(), 4),
+              dash(p.stopReason()),
+              reach == null || reach.windows() == null ? "-" : reach.windows().toString(),
+              dash(p.trainWindows()),
+              fixed(p.trainSeconds(), 1),
+              fixed(p.windowsPerSecond(), 0),
+              p.control() ? "yes" : "no"));
+      h.append(p.control() ? "<tr class=\"control\">" : "<tr>");
+      for (int i = 0; i < cells.size(); i++) {
+        boolean text =
+            i < (runs ? 3 : 2) || i == cells.size() - 1 || heads.get(i).equals("stopped");
+        h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</tbody>\n</table>\n<p class=\"note\">Accuracy, reachable accuracy and loss are")
+        .append(" measured on the test sequences; windows to target from the validation")
+        .append(" evaluations (")
+        .append(esc(Charts.percent(Charts.DEFAULT_TARGET)))
+        .append(" when a point had no target).</p>\n</section>\n");
+  }
+
+  private static void provenance(StringBuilder h, List<PointResult> points, List<String> runs) {
+    h.append("<section id=\"provenance\">\n<h2>Provenance</h2>\n");
+    for (String run : runs) {
+      List<PointResult> rows = points.stream().filter(p -> p.runId().equals(run)).toList();
+      h.append("<h3>Run ").append(esc(run)).append("</h3>\n<table class=\"kv\">\n");
+      kv(h, "points", String.valueOf(rows.size()));
+      kv(h, "started", extreme(rows, "started_at", false));
+      kv(h, "ended", extreme(rows, "ended_at", true));
+      for (String column : PROVENANCE) {
+        kv(h, column, distinct(rows, column));
+      }
+      h.append("</table>\n");
+
+      Map<String, Set<String>> settings = new LinkedHashMap<>();
+      for (PointResult p : rows) {
+        for (Map.Entry<String, String> e : p.columns().entrySet()) {
+          if (!NOT_SETTINGS.contains(e.getKey()) && !PROVENANCE.contains(e.getKey())) {
+            settings
+                .computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>())
+                .add(dash(e.getValue()));
+          }
+        }
+      }
+      List<String> differing =
+          settings.entrySet().stream()
+              .filter(e -> e.getValue().size() > 1)
+              .map(Map.Entry::getKey)
+              .toList();
+      h.append("<h4>Settings that differ between points</h4>\n");
+      if (differing.isEmpty()) {
+        h.append("<p>None: every point of the run has the same settings.</p>\n");
+      } else {
+        h.append("<table>\n<thead><tr>");
+        for (String column : differing) {
+          h.append("<th>").append(esc(column)).append("</th>");
+        }
+        h.append("</tr></thead>\n<tbody>\n");
+        for (PointResult p : rows) {
+          h.append("<tr>");
+          for (String column : differing) {
+            h.append("<td>").append(esc(dash(p.columns().get(column)))).append("</td>");
+          }
+          h.append("</tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+      }
+      h.append("<h4>Settings common to every point</h4>\n<p class=\"settings\">");
+      List<String> common = new ArrayList<>();
+      settings.forEach(
+          (k, v) -> {
+            if (v.size() == 1) {
+              common.add(k + " = " + v.iterator().next());
+            }
+          });
+      h.append(esc(common.isEmpty() ? "none" : String.join("; ", common))).append("</p>\n");
+    }
+    h.append("</section>\n");
+  }
+
+  private static void kv(StringBuilder h, String key, String value) {
+    h.append("<tr><th>")
+        .append(esc(key))
+        .append("</th><td>")
+        .append(esc(value))
+        .append("</td></tr>\n");
+  }
+
+  private static String distinct(List<PointResult> rows, String column) {
+    Set<String> values = new LinkedHashSet<>();
+    rows.forEach(p -> values.add(dash(p.columns().get(column))));
+    return String.join(", ", values);
+  }
+
+  /** The earliest (or latest) ISO-8601 time of a column, which sorts as text. */
+  private static String extreme(List<PointResult> rows, String column, boolean latest) {
+    String best = null;
+    for (PointResult p : rows) {
+      String v = p.columns().get(column);
+      if (v != null && (best == null || (latest ? v.compareTo(best) > 0 : v.compareTo(best) < 0))) {
+        best = v;
+      }
+    }
+    return dash(best);
+  }
+
+  private static String anchor(Chart c) {
+    return c.file().replaceFirst("\\.png$", "");
+  }
+
+  private static String dash(Object o) {
+    return o == null ? "-" : o.toString();
+  }
+
+  private static String fixed(Double value, int decimals) {
+    return value == null ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+  }
+
+  /** Text as HTML content or a quoted attribute value. */
+  static String esc(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static final String CSS =
+      String.join(
+          "\n",
+          "body { font-family: sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em;",
+          "  color: #222; line-height: 1.4; }",
+          "h1 { margin-bottom: 0.2em; }",
+          "h2 { margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }",
+          ".lead { color: #555; }",
+          "figure { margin: 0; }",
+          "img { max-width: 100%; height: auto; border: 1px solid #eee; }",
+          "figcaption { color: #444; font-size: 0.95em; margin-top: 0.4em; }",
+          ".file { color: #888; }",
+          "table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }",
+          "th, td { border: 1px solid #ddd; padding: 0.25em 0.5em; text-align: left;",
+          "  vertical-align: top; }",
+          "th { background: #f5f5f5; }",
+          "td.num { text-align: right; font-variant-numeric: tabular-nums; }",
+          "tr.control td { color: #a33; }",
+          "td.missing { color: #888; font-style: italic; }",
+          "table.kv th { width: 12em; }",
+          ".settings { font-family: monospace; font-size: 0.9em; }",
+          ".note { color: #555; font-size: 0.9em; }",
+          "");
+}

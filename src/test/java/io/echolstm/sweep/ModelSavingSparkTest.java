@@ -1,0 +1,111 @@
+package io.echolstm.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.echolstm.config.ConfigLoader;
+import io.echolstm.model.ModelInfo;
+import io.echolstm.predict.Predictor;
+import io.echolstm.results.ResultsTable;
+import io.echolstm.testing.SparkTestSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each point's network is saved under the table before its row is committed, the row names it, a
+ * rerun keeps it, and Spark's own reading of the directory does not see it.
+ */
+class ModelSavingSparkTest extends SparkTestSession {
+  @TempDir Path dir;
+
+  private static SweepPlan plan(String save) {
+    return SweepPlan.expand(
+        new ConfigLoader()
+            .set("data.values=10")
+            .set("data.sequence-length=8")
+            .set("data.train-sequences=40")
+            .set("data.eval-sequences=10")
+            .set("data.validation-sequences=10")
+            .set("data.partitions=1")
+            .set("model.hidden=4")
+            .set("sweep.windows=3")
+            .set("sweep.lags=0,1")
+            .set("train.workers=1")
+            .set("train.epochs=1")
+            .set("model.save=" + save)
+            .load(List.of()));
+  }
+
+  @Test
+  void eachPointSavesItsModelBeforeItsRowAndARerunKeepsIt() throws Exception {
+    Path results = dir.resolve("results");
+    ResultsTable table = new ResultsTable(spark, results.toString());
+    SweepPlan plan = plan("auto");
+    List<String> missingAtCommit = new ArrayList<>();
+    SweepRunner runner = new SweepRunner(spark, table, "r", false);
+    runner.onStage =
+        (point, stage) -> {
+          if (stage.equals("committing")
+              && !Files.isRegularFile(
+                  results.resolve("_models/run_id=r/point_id=" + point.id() + ".zip"))) {
+            missingAtCommit.add(point.label());
+          }
+        };
+    runner.run(plan);
+    assertEquals(List.of(), missingAtCommit, "points committed before their model was saved");
+
+    List<Row> rows = table.run("r").collectAsList();
+    assertEquals(2, rows.size());
+    Map<Path, FileTime> saved = new HashMap<>();
+    for (Row row : rows) {
+      String pointId = row.getAs("point_id");
+      String path = row.getAs("model_path");
+      assertEquals("_models/run_id=r/point_id=" + pointId + ".zip", path);
+      Path file = results.resolve(path);
+      saved.put(file, Files.getLastModifiedTime(file));
+      ModelInfo info = Predictor.load(file.toString(), new Configuration()).info();
+      assertEquals(row.<String>getAs("variant"), info.variant().id());
+      assertEquals((int) row.getAs("window"), info.window());
+      assertEquals((int) row.getAs("lag"), info.lag());
+      assertEquals((int) row.getAs("values"), info.values());
+      assertEquals((int) row.getAs("hidden"), info.hidden());
+      assertEquals(pointId, info.pointId());
+      assertEquals(row.<String>getAs("point_key"), info.pointKey());
+      assertEquals("r", info.runId());
+    }
+    // Spark's partition discovery, with no schema, skips the _models directory.
+    assertEquals(2, spark.read().parquet(results.toString()).count());
+
+    // A rerun skips the committed points and leaves their models alone.
+    SweepRunner.Summary again = new SweepRunner(spark, table, "r", false).run(plan);
+    assertEquals(0, again.trained());
+    for (Map.Entry<Path, FileTime> e : saved.entrySet()) {
+      assertEquals(e.getValue(), Files.getLastModifiedTime(e.getKey()), e.getKey().toString());
+    }
+  }
+
+  @Test
+  void withModelSaveFalseNothingIsSavedAndTheColumnIsNull() {
+    Path results = dir.resolve("results");
+    ResultsTable table = new ResultsTable(spark, results.toString());
+    new SweepRunner(spark, table, "off", false).run(plan("false"));
+    List<Row> rows = table.run("off").collectAsList();
+    assertEquals(2, rows.size());
+    for (Row row : rows) {
+      assertNull(row.getAs("model_path"));
+    }
+    assertFalse(Files.exists(results.resolve("_models")));
+    assertTrue(Files.isDirectory(results.resolve("run_id=off")));
+  }
+}
