@@ -8,6 +8,7 @@ import io.echolstm.config.SettingsException;
 import io.echolstm.report.SummaryTable;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.sweep.PointFailedException;
+import io.echolstm.sweep.RunGuard;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.sweep.SweepRunner;
@@ -139,6 +140,16 @@ public final class Main {
   static int sweep(Prepared prepared, PrintStream out, PrintStream err) {
     RunOptions cli = prepared.options();
     SweepPlan plan = prepared.plan();
+    RunGuard guard;
+    try {
+      // Before Spark: takes the run's lease (released in the finally below), checks the plan.
+      guard =
+          RunGuard.open(
+              cli.resultsDir(), cli.runId(), hadoopConfiguration(), plan, master(), cli.overwrite);
+    } catch (SettingsException e) {
+      err.println("echo-lstm: " + e.getMessage());
+      return BAD_INPUT;
+    }
     logPlan(cli, plan, prepared.experiments().size());
 
     String stage = "starting Spark";
@@ -152,7 +163,7 @@ public final class Main {
       stage = "running the sweep";
       ResultsTable table = new ResultsTable(spark, cli.resultsDir());
       SweepRunner.Summary summary =
-          new SweepRunner(spark, table, cli.runId(), cli.overwrite).run(plan);
+          new SweepRunner(spark, table, cli.runId(), cli.overwrite).run(plan, guard);
       stage = "checking that every point is committed";
       String missing = missingPoints(plan, table.committedPoints(cli.runId()));
       if (!missing.isEmpty()) {
@@ -191,6 +202,10 @@ public final class Main {
               + cli.resultsDir());
       out.print(SummaryTable.format(ordered));
       return OK;
+    } catch (SettingsException e) {
+      // The run refused once Spark told what train.workers=auto resolves to: nothing was written.
+      err.println("echo-lstm: " + e.getMessage());
+      return BAD_INPUT;
     } catch (Throwable t) {
       // Errors too (an assertion, an out-of-memory error): the full trace goes to the log, one
       // line naming the stage and the point to the user.
@@ -205,6 +220,7 @@ public final class Main {
           LOG.warn("stopping Spark failed", t);
         }
       }
+      guard.close();
     }
   }
 

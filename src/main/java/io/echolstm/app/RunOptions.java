@@ -61,13 +61,16 @@ final class RunOptions {
       paramLabel = "ID",
       description =
           "Run id: a letter or digit, then letters, digits, '.', '_', '-' (at most 100)."
-              + " Rerunning an id skips the points it already committed."
+              + " Rerunning an id skips the points it already committed; it must have the plan"
+              + " the run was started with."
               + " Default: the UTC start time, e.g. 20261130T045700Z.")
   String runId;
 
   @Option(
       names = "--overwrite",
-      description = "Retrain points the run already committed and replace their rows.")
+      description =
+          "Retrain points the run already committed and replace their rows; with another plan,"
+              + " replace the run (its points not in this plan are deleted).")
   boolean overwrite;
 
   private String resolvedRunId;

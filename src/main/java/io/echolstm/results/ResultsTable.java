@@ -157,24 +157,45 @@ public final class ResultsTable {
 
   /** {@link #committedPoints(String)} of the table in {@code dir}, without a Spark session. */
   public static Set<String> committedPoints(String dir, Configuration hadoop, String runId) {
-    Set<String> ids = new HashSet<>();
     try {
-      Path run = new Path(dir, ResultsSchema.RUN_ID + "=" + runId);
-      FileSystem fs = run.getFileSystem(hadoop);
-      if (!fs.exists(run)) {
-        return ids;
-      }
-      String prefix = ResultsSchema.POINT_ID + "=";
-      for (var point : fs.listStatus(run, p -> p.getName().startsWith(prefix))) {
-        if (point.isDirectory()
-            && fs.listStatus(point.getPath(), p -> p.getName().endsWith(".parquet")).length > 0) {
-          ids.add(point.getPath().getName().substring(prefix.length()));
-        }
-      }
-      return ids;
+      Path root = new Path(dir);
+      return committedPoints(root.getFileSystem(hadoop), root, runId);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read results directory " + dir, e);
     }
+  }
+
+  /** {@link #committedPoints(String)} of the table in {@code dir} on {@code fs}. */
+  public static Set<String> committedPoints(FileSystem fs, Path dir, String runId)
+      throws java.io.IOException {
+    Set<String> ids = new HashSet<>();
+    Path run = runDirectory(dir, runId);
+    if (!fs.exists(run)) {
+      return ids;
+    }
+    String prefix = ResultsSchema.POINT_ID + "=";
+    for (var point : fs.listStatus(run, p -> p.getName().startsWith(prefix))) {
+      if (point.isDirectory()
+          && fs.listStatus(point.getPath(), p -> p.getName().endsWith(".parquet")).length > 0) {
+        ids.add(point.getPath().getName().substring(prefix.length()));
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * The {@code run_id=R} directory of a run in the table in {@code dir}: its points' partitions,
+   * and the run's lease and plan record ({@link RunLease}, {@link RunRecord}).
+   */
+  public static Path runDirectory(Path dir, String runId) {
+    return new Path(dir, ResultsSchema.RUN_ID + "=" + runId);
+  }
+
+  /** Deletes a committed point of a run: its {@code point_id=P} partition and its saved model. */
+  public static void deletePoint(FileSystem fs, Path dir, String runId, String pointId)
+      throws java.io.IOException {
+    fs.delete(new Path(runDirectory(dir, runId), ResultsSchema.POINT_ID + "=" + pointId), true);
+    fs.delete(new Path(dir, ModelStore.relativePath(runId, pointId)), false);
   }
 
   /**

@@ -59,6 +59,15 @@ public final class SweepRunner {
   private final String runId;
   private final boolean overwrite;
 
+  /** The run's lease and plan check, when run through {@link #run(SweepPlan, RunGuard)}. */
+  private RunGuard guard;
+
+  /**
+   * Spark's default parallelism as resolved once, when the runner is made: what {@code
+   * train.workers=auto} means for every point of the run, as its plan records it.
+   */
+  private final int defaultParallelism;
+
   /**
    * Called as a point enters each stage (preparing data, training, validating, evaluating,
    * committing); tests replace it to inject a failure at a stage.
@@ -73,9 +82,30 @@ public final class SweepRunner {
     this.results = results;
     this.runId = runId;
     this.overwrite = overwrite;
+    this.defaultParallelism = jsc.defaultParallelism();
   }
 
+  /**
+   * Runs the plan without a lease or plan check: for tests and callers that own the run directory
+   * by other means.
+   */
   public Summary run(SweepPlan plan) {
+    return run(plan, null);
+  }
+
+  /**
+   * Runs the plan as the holder of {@code guard}'s lease: first {@link RunGuard#confirm confirms}
+   * the plan (the resolved worker count included), and checks the lease is still held before each
+   * commit. Only then are the staging directories this run's crashed writers left removed: holding
+   * the lease, no live driver writes this run.
+   *
+   * @throws io.echolstm.config.SettingsException when the guard refuses the plan; nothing was done
+   */
+  public Summary run(SweepPlan plan, RunGuard guard) {
+    this.guard = guard;
+    if (guard != null) {
+      guard.confirm(defaultParallelism);
+    }
     int abandoned = results.removeAbandonedStaging(runId);
     if (abandoned > 0) {
       LOG.info("removed {} staging dirs a crashed writer of run {} left", abandoned, runId);
@@ -121,7 +151,7 @@ public final class SweepRunner {
     if (plan.concurrency() != ExperimentSettings.AUTO_CONCURRENCY) {
       return plan.concurrency();
     }
-    int cores = jsc.defaultParallelism();
+    int cores = defaultParallelism;
     int workers =
         plan.points().stream().mapToInt(p -> p.train().resolveWorkers(cores)).max().orElse(cores);
     return Math.max(1, cores / Math.max(1, workers));
@@ -219,6 +249,9 @@ public final class SweepRunner {
       stage.enter("preparing data");
       ResultRow row = runPoint(point, progress, provenance, stage, plan.savesModel(point));
       stage.enter("committing");
+      if (guard != null) {
+        guard.ensureHeld();
+      }
       results.write(row);
       LOG.info(
           "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s ({});"
@@ -304,7 +337,8 @@ public final class SweepRunner {
     JavaRDD<Frame> testFrames = null;
     long prepareStart = System.nanoTime();
     try (DistributedTrainer trainer =
-            new DistributedTrainer(jsc, conf, train, point.seed(), exportDirectory(point));
+            new DistributedTrainer(
+                jsc, conf, train, defaultParallelism, point.seed(), exportDirectory(point));
         Minibatches batches =
             Minibatches.build(
                 // One partition of frames per worker: each becomes one worker's minibatches.

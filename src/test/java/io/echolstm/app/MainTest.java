@@ -9,6 +9,8 @@ import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
 import io.echolstm.config.Variant;
+import io.echolstm.results.RunLease;
+import io.echolstm.results.RunRecord;
 import io.echolstm.sweep.PointFailedException;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
@@ -390,6 +393,134 @@ class MainTest {
     }
     assertEquals(1, info.size(), info.toString());
     assertTrue(info.get(0).contains("10 points in 1 experiments"), info.get(0));
+  }
+
+  // ---- a run cannot be mixed up (issue 8) ----------------------------------------------------
+
+  private static org.apache.hadoop.fs.Path hadoopPath(Path p) {
+    return new org.apache.hadoop.fs.Path(p.toUri());
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Records {@code plan} as run {@code r}'s plan in {@code results}. */
+  private static void record(Path results, SweepPlan plan, String master, Integer autoWorkers)
+      throws IOException {
+    new RunRecord(
+            "r",
+            master,
+            autoWorkers,
+            "2025-01-01T00:00:00Z",
+            plan.points().stream().map(p -> new RunRecord.Point(p.id(), p.key())).toList())
+        .write(FileSystem.getLocal(new Configuration()), hadoopPath(results.resolve("run_id=r")));
+  }
+
+  @Test
+  @Timeout(60)
+  void aRerunWithAnotherPlanIsRefusedBeforeSpark() throws IOException {
+    Path results = dir.resolve("results");
+    Path runDir = results.resolve("run_id=r");
+    // Recorded: one point, not the tutorial config's plan that Main computes.
+    record(
+        results,
+        SweepPlan.expand(new ConfigLoader().set("sweep.lags=0").load(List.of())),
+        Main.master(),
+        null);
+    String before = Files.readString(runDir.resolve(RunRecord.FILE));
+    Outcome o = run("sweep", "--results", results.toString(), "--run-id", "r");
+    assertRefused(o, "--run-id");
+    assertTrue(o.err().contains("run r was started with another plan"), o.err());
+    assertTrue(o.err().contains("points differ"), o.err());
+    assertTrue(o.err().contains("--run-id NEW") && o.err().contains("--overwrite"), o.err());
+    assertEquals(before, Files.readString(runDir.resolve(RunRecord.FILE)));
+    assertEquals(List.of(RunRecord.FILE), names(runDir), "no lease left, nothing written");
+  }
+
+  @Test
+  @Timeout(60)
+  void aRunAnotherDriverHoldsIsRefusedBeforeSpark() throws IOException {
+    Path results = dir.resolve("results");
+    Path runDir = results.resolve("run_id=r");
+    try (RunLease held =
+        RunLease.take(
+            FileSystem.getLocal(new Configuration()),
+            hadoopPath(runDir),
+            "r",
+            RunLease.Timing.DEFAULT)) {
+      Outcome o = run("sweep", "--results", results.toString(), "--run-id", "r");
+      assertRefused(o, "--run-id");
+      assertTrue(o.err().contains("being written by another driver"), o.err());
+      assertTrue(o.err().contains("pid " + ProcessHandle.current().pid()), o.err());
+      assertTrue(o.err().contains("host " + held.owner().host()), o.err());
+      assertEquals(List.of(RunLease.FILE), names(runDir), "the live lease is untouched");
+    }
+  }
+
+  /**
+   * The one check that needs Spark: what {@code train.workers=auto} resolves to. Refused after
+   * Spark started, still with exit code 2, one line, and nothing trained or written.
+   */
+  @Test
+  @Timeout(180)
+  void anotherAutoWorkerCountIsRefusedOnceSparkStartedWithExitTwo() throws IOException {
+    Path results = dir.resolve("results");
+    Path runDir = results.resolve("run_id=r");
+    Path conf =
+        Files.writeString(
+            dir.resolve("tiny.properties"),
+            String.join(
+                "\n",
+                "experiments = tiny",
+                "data.values = 10",
+                "data.sequence-length = 8",
+                "data.train-sequences = 20",
+                "data.eval-sequences = 10",
+                "data.validation-sequences = 10",
+                "data.partitions = 1",
+                "model.hidden = 4",
+                "sweep.lags = 0,1",
+                "sweep.windows = 3",
+                "train.workers = auto",
+                "train.epochs = 1",
+                ""));
+    SweepPlan plan = SweepPlan.expand(new ConfigLoader().file(conf).load(List.of()));
+    // Recorded when auto meant 3 workers; this driver's local[2] makes it 2.
+    record(results, plan, "local[2]", 3);
+    String before = Files.readString(runDir.resolve(RunRecord.FILE));
+    java.util.Map<String, String> props =
+        java.util.Map.of(
+            "spark.master", "local[2]",
+            "spark.driver.host", "127.0.0.1",
+            "spark.driver.bindAddress", "127.0.0.1",
+            "spark.ui.enabled", "false");
+    java.util.Map<String, String> saved = new java.util.HashMap<>();
+    props.forEach(
+        (k, v) -> {
+          saved.put(k, System.getProperty(k));
+          System.setProperty(k, v);
+        });
+    Outcome o;
+    try {
+      o = run("sweep", "--conf", conf.toString(), "--results", results.toString(), "--run-id", "r");
+    } finally {
+      saved.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
+    }
+    assertRefused(o, "--run-id");
+    assertTrue(o.err().contains("train.workers=auto resolved to 3 -> 2"), o.err());
+    assertFalse(o.err().contains("points differ"), o.err());
+    assertEquals(before, Files.readString(runDir.resolve(RunRecord.FILE)));
+    assertEquals(List.of(RunRecord.FILE), names(runDir), "nothing trained, no lease left");
   }
 
   // ---- predict ------------------------------------------------------------------------------

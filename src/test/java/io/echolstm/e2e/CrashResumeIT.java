@@ -43,6 +43,9 @@ class CrashResumeIT {
   private static final Pattern FIRST_STARTED =
       Pattern.compile("point 1/3 \\[.*\\]: starting, point id (p[0-9a-f]{16})");
   private static final Pattern FIRST_COMMITTED = Pattern.compile("point 1/3 \\[.*; committed$");
+  private static final Pattern TOOK_OVER =
+      Pattern.compile(
+          "took over the lease of a driver that stopped .*process \\d+ on this host is gone");
 
   @TempDir Path dir;
 
@@ -91,14 +94,37 @@ class CrashResumeIT {
     List<String> crashLeftovers = sandbox.tmpLeftovers();
     System.out.println("left in the driver's temp dirs by the killed run: " + crashLeftovers);
 
+    // The killed driver's lease stays; the rerun on this host takes it over at once (its process
+    // is gone), and a second driver on the live run is refused without touching it.
+    assertEquals(1, TableFiles.leases(results).size(), "the killed driver's lease");
+
     // The rerun of the same run id: skips the committed point, trains the two others.
     Outcome rerun;
+    Outcome second;
     try (SweepProcess run =
         SweepProcess.start(dir.resolve("rerun"), sandbox, "local[2]", List.of(), args)) {
+      run.awaitLine(TOOK_OVER, RUN_TIMEOUT);
+      try (SweepProcess other =
+          SweepProcess.start(dir.resolve("second"), sandbox, "local[2]", List.of(), args)) {
+        second = other.await(RUN_TIMEOUT);
+      }
+      assertTrue(run.isAlive(), "the rerun was still running when the second driver was refused");
       rerun = run.await(RUN_TIMEOUT);
     }
+    System.out.println(second.report());
+    assertEquals(2, second.code(), second.tail());
+    assertTrue(
+        second
+            .stderr()
+            .matches(
+                "(?s).*echo-lstm: run "
+                    + RUN_ID
+                    + " is being written by another driver \\(host [^,]+, pid \\d+, .*"),
+        second.tail());
+    assertFalse(second.stderr().contains("\tat "), "no stack trace: " + second.tail());
     System.out.println(rerun.report());
     assertEquals(0, rerun.code(), rerun.tail());
+    assertEquals(List.of(), TableFiles.leases(results), "the rerun released its lease");
     assertTrue(
         rerun.stdout().contains("run " + RUN_ID + ": 2 trained, 1 already done"), rerun.stdout());
     assertTrue(

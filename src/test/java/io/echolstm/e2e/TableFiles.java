@@ -24,12 +24,15 @@ import java.util.stream.Stream;
 /** Reading a results table directory from outside Spark: its files, and DuckDB's view of it. */
 final class TableFiles {
   /**
-   * What a committed point may consist of, its saved model included; anything else under the table
-   * (a model's temporary file among them) is a leftover.
+   * What a committed point may consist of, its saved model included, next to its run's plan record
+   * and lease (a lease stays when its driver was killed; tests check it is gone after a clean end
+   * with {@link #leases}); anything else under the table (a model's temporary file among them) is a
+   * leftover.
    */
   private static final Pattern COMMITTED =
       Pattern.compile(
           "run_id=[^/]+(/point_id=p[0-9a-f]{16}(/\\.?part-[^/]+\\.parquet(\\.crc)?)?)?"
+              + "|run_id=[^/]+/(_echo-lstm-plan\\.json|_echo-lstm-lease\\.json)"
               + "|\\.?_SUCCESS(\\.crc)?"
               + "|_models(/run_id=[^/]+(/(point_id=p[0-9a-f]{16}\\.zip"
               + "|\\.point_id=p[0-9a-f]{16}\\.zip\\.crc))?)?");
@@ -133,6 +136,11 @@ final class TableFiles {
       }
     }
     return out;
+  }
+
+  /** The lease files under a table directory: a driver holds (or a killed one held) the run. */
+  static List<String> leases(Path results) throws IOException {
+    return tree(results).stream().filter(p -> p.endsWith("/_echo-lstm-lease.json")).toList();
   }
 
   /**

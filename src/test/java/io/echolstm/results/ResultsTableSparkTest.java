@@ -164,4 +164,53 @@ class ResultsTableSparkTest extends SparkTestSession {
             .parquet(results.resolve("elsewhere").resolve("other.parquet").toString())
             .count());
   }
+
+  /**
+   * A run's lease and plan record live in its {@code run_id=R} directory: Spark's own partition
+   * discovery (a plain {@code spark.read().parquet(dir)}), the table's reads and its listing of
+   * committed points must not see them, also in a run directory that holds no point yet.
+   */
+  @Test
+  void theRunsLeaseAndPlanRecordAreInvisibleToReaders() throws java.io.IOException {
+    Path results = dir.resolve("results");
+    ResultsTable table = new ResultsTable(spark, results.toString());
+    table.write(row("r1", "pa", 0.5));
+    var fs = org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext().hadoopConfiguration());
+    var r1 = new org.apache.hadoop.fs.Path(results.resolve("run_id=r1").toUri());
+    var r2 = new org.apache.hadoop.fs.Path(results.resolve("run_id=r2").toUri());
+    RunLease.Timing timing = RunLease.Timing.DEFAULT;
+    try (RunLease lease1 = RunLease.take(fs, r1, "r1", timing);
+        RunLease lease2 = RunLease.take(fs, r2, "r2", timing)) {
+      RunRecord record =
+          new RunRecord(
+              "r1", "local[2]", 2, "2026-01-02T03:04:05Z", List.of(new RunRecord.Point("pa", "k")));
+      record.write(fs, r1);
+      record.write(fs, r2);
+      assertEquals(
+          List.of(RunLease.FILE, RunRecord.FILE, "point_id=pa"),
+          names(results.resolve("run_id=r1")));
+      assertEquals(List.of(RunLease.FILE, RunRecord.FILE), names(results.resolve("run_id=r2")));
+
+      List<Row> plain = spark.read().parquet(results.toString()).collectAsList();
+      assertEquals(1, plain.size());
+      assertEquals("r1", plain.get(0).getAs("run_id"));
+      assertEquals("pa", plain.get(0).getAs("point_id"));
+      assertEquals(1, table.read().count());
+      assertEquals(0, table.run("r2").count());
+      assertEquals(Set.of("pa"), table.committedPoints("r1"));
+      assertEquals(Set.of(), table.committedPoints("r2"));
+      // A point written while the lease is held leaves both files in place.
+      table.write(row("r1", "pb", 0.6));
+      assertEquals(
+          List.of(RunLease.FILE, RunRecord.FILE, "point_id=pa", "point_id=pb"),
+          names(results.resolve("run_id=r1")));
+      assertEquals(2, spark.read().parquet(results.toString()).count());
+    }
+  }
+
+  private static List<String> names(Path dir) throws java.io.IOException {
+    try (var s = java.nio.file.Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
 }
