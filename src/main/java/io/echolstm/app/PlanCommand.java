@@ -2,6 +2,7 @@ package io.echolstm.app;
 
 import io.echolstm.config.SettingsException;
 import io.echolstm.results.ResultsTable;
+import io.echolstm.sweep.RunGuard;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import java.io.PrintStream;
@@ -42,6 +43,16 @@ final class PlanCommand implements Callable<Integer> {
     Set<String> committed;
     try {
       prepared = Main.prepare(options);
+      if (options.runId != null) {
+        // A run's recorded plan: what sweep would refuse, plan refuses too.
+        RunGuard.checkPlan(
+            options.resultsDir(),
+            options.runId(),
+            Main.hadoopConfiguration(),
+            prepared.plan(),
+            Main.master(),
+            options.overwrite);
+      }
       committed =
           options.overwrite || options.runId == null
               ? Set.of()

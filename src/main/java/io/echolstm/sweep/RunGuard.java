@@ -82,6 +82,53 @@ public final class RunGuard implements AutoCloseable {
     return open(resultsDir, runId, hadoop, plan, master, overwrite, timing);
   }
 
+  /**
+   * What {@link #open} checks of the recorded plan, read-only (no lease taken, nothing written):
+   * {@code plan} refuses what {@code sweep} would.
+   *
+   * @throws SettingsException (key {@code --run-id}) when the run's recorded plan differs and
+   *     {@code overwrite} is false
+   */
+  public static void checkPlan(
+      String resultsDir,
+      String runId,
+      Configuration hadoop,
+      SweepPlan plan,
+      String master,
+      boolean overwrite) {
+    Path dir = new Path(resultsDir);
+    FileSystem fs;
+    try {
+      fs = FileSystem.newInstance(dir.toUri(), hadoop);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open results directory " + resultsDir, e);
+    }
+    try (RunGuard guard =
+        new RunGuard(
+            fs,
+            fs.makeQualified(dir),
+            runId,
+            record(runId, master, plan),
+            usesAuto(plan),
+            overwrite,
+            null)) {
+      guard.checkRecordedPlan();
+    }
+  }
+
+  private static boolean usesAuto(SweepPlan plan) {
+    return plan.points().stream().anyMatch(p -> p.train().workers() == TrainSettings.AUTO_WORKERS);
+  }
+
+  private static RunRecord record(String runId, String master, SweepPlan plan) {
+    return new RunRecord(
+        runId,
+        master,
+        null,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        plan.points().stream().map(p -> new RunRecord.Point(p.id(), p.key())).toList());
+  }
+
   static RunGuard open(
       String resultsDir,
       String runId,
@@ -115,16 +162,8 @@ public final class RunGuard implements AutoCloseable {
       closeQuietly(fs);
       throw e;
     }
-    boolean auto =
-        plan.points().stream().anyMatch(p -> p.train().workers() == TrainSettings.AUTO_WORKERS);
-    RunRecord planned =
-        new RunRecord(
-            runId,
-            master,
-            null,
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            plan.points().stream().map(p -> new RunRecord.Point(p.id(), p.key())).toList());
-    RunGuard guard = new RunGuard(fs, dir, runId, planned, auto, overwrite, lease);
+    RunGuard guard =
+        new RunGuard(fs, dir, runId, record(runId, master, plan), usesAuto(plan), overwrite, lease);
     try {
       guard.checkRecordedPlan();
     } catch (RuntimeException e) {
@@ -243,7 +282,9 @@ public final class RunGuard implements AutoCloseable {
   /** Releases the lease (stops its heartbeat). Idempotent. */
   @Override
   public void close() {
-    lease.close();
+    if (lease != null) {
+      lease.close();
+    }
     closeQuietly(fs);
   }
 

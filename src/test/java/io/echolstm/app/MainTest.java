@@ -438,6 +438,17 @@ class MainTest {
     assertTrue(o.err().contains("--run-id NEW") && o.err().contains("--overwrite"), o.err());
     assertEquals(before, Files.readString(runDir.resolve(RunRecord.FILE)));
     assertEquals(List.of(RunRecord.FILE), names(runDir), "no lease left, nothing written");
+
+    // plan refuses what sweep refuses, with the same line; with --overwrite it lists the points.
+    Outcome planned = run("plan", "--results", results.toString(), "--run-id", "r");
+    assertEquals(o.err(), planned.err());
+    assertEquals(Main.BAD_INPUT, planned.code());
+    Outcome replacing =
+        run("plan", "--results", results.toString(), "--run-id", "r", "--overwrite");
+    assertEquals(Main.OK, replacing.code(), replacing.err());
+    assertTrue(replacing.out().contains("8 points: 8 to train"), replacing.out());
+    assertEquals(before, Files.readString(runDir.resolve(RunRecord.FILE)));
+    assertEquals(List.of(RunRecord.FILE), names(runDir), "plan wrote nothing");
   }
 
   @Test
