@@ -113,28 +113,35 @@ class VariantsSparkTest extends SparkTestSession {
         train(
             "stateful",
             "sweep.variants=stateful",
-            "sweep.windows=1,2",
+            "sweep.windows=1,3",
             "sweep.lags=1,2",
             "train.epochs=12",
             "train.patience=0");
-    // 10 windows per sequence of 10 (window 1) or 9 (window 2); only windows ending at t >= lag
+    // 10 windows per sequence of 10 (window 1) or 8 (window 3); only windows ending at t >= lag
     // carry a label and count as training windows.
-    Row inWindow = find(rows, 2, 1);
+    Row inWindow = find(rows, 3, 1);
+    Row oldest = find(rows, 3, 2);
     Row mistake = find(rows, 1, 1);
     Row lag2Window1 = find(rows, 1, 2);
-    Row lag2Window2 = find(rows, 2, 2);
-    assertEquals(400L * 9, (long) inWindow.<Long>getAs("train_windows"));
+    assertEquals(400L * 8, (long) inWindow.<Long>getAs("train_windows"));
+    assertEquals(400L * 8, (long) oldest.<Long>getAs("train_windows"));
     assertEquals(400L * 9, (long) mistake.<Long>getAs("train_windows"));
     assertEquals(400L * 8, (long) lag2Window1.<Long>getAs("train_windows"));
-    assertEquals(400L * 8, (long) lag2Window2.<Long>getAs("train_windows"));
     for (Row r : rows) {
       // The carried state has seen every label's value: no stateful point is a control.
       assertFalse(r.<Boolean>getAs("control"), r.toString());
       assertEquals(d(r, "accuracy"), d(r, "reachable_accuracy"), 1e-12, r.toString());
     }
-    // Lag inside the window: learned (measured 0.998).
+    // Lag inside the window, one step back: learned (measured 1.00).
     double learned = d(inWindow, "reachable_accuracy");
     assertTrue(learned >= 0.99 && learned <= 1.0, inWindow.toString());
+    // The oldest value of the window: with the state carried, no zero state marks the window's
+    // start, so it has to be learned as "the value two steps back" in an unbroken stream, which
+    // is slow (measured 0.52 after these 12 epochs; a PyTorch model of the same frames and
+    // truncation, one worker, reached 0.47-0.74 at learning rates 0.05-0.01). Learning, well
+    // above chance (0.10), far from the 1.00 of lag 1.
+    double slow = d(oldest, "accuracy");
+    assertTrue(slow >= 0.35 && slow <= 0.8, oldest.toString());
     // The beginner's mistake with state (window 1, lag 1): the previous value went through the
     // carried state, but truncated gradients cannot teach the LSTM to store it for the next
     // window; what the output reads is the trace the input leaves anyway. Measured 0.376 against
