@@ -138,8 +138,9 @@ public final class Settings {
               TrainSettings.AUTO_WORKERS,
               1,
               1_024,
-              "parameter-averaging workers; `auto` = Spark's default parallelism (the column holds"
-                  + " the resolved count)")
+              "parameter-averaging workers; `auto` = Spark's default parallelism when the run starts"
+                  + " (on a cluster: the executor cores registered by then), the same for all its"
+                  + " points (the column holds the resolved count)")
           .perPoint("workers", Integer.class, p -> p.train().workers())
           .keyFormat(v -> v.equals(TrainSettings.AUTO_WORKERS) ? "auto" : String.valueOf(v));
 
