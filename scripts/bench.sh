@@ -21,8 +21,9 @@
 #               10 s; it starts no Spark and trains nothing)
 #   peer        the PyTorch peer on the same work, each run right after the job's run it is
 #               compared with (so both see the same machine load): torch_echo.py after each
-#               throughput point, torch_sweep.py after the tutorial sweep; with each ratio
-#               (skipped, with a note, when torch is missing)
+#               throughput point, torch_sweep.py after the tutorial sweep; each figure and ratio
+#               recorded in that part's section (skipped, with a note, when torch is missing).
+#               Alone, the peer's own figures, in the peer section
 #
 # Environment: PEER_DIR (the peer's scripts; default: the "shared/peer" folder beside the project),
 # PYTHON (a python3 with torch; default: the first of python3, /usr/bin/python3 that imports it),
@@ -99,16 +100,27 @@ if wants throughput; then
   part=throughput
   say "### Steady-state training throughput (window 5, lag 1, hidden 50, 2 workers, local[*])"
   say ""
-  say "| batch | job windows/s |"
-  say "|---|---|"
+  with_peer=false
+  if wants peer && have_peer; then with_peer=true; fi
+  if $with_peer; then
+    say "| batch | job windows/s | PyTorch peer windows/s (1 thread, right after) | job / peer |"
+    say "|---|---|---|---|"
+  else
+    say "| batch | job windows/s |"
+    say "|---|---|"
+  fi
   for b in 32 128 256; do
     log "throughput at batch $b"
     throughput_point "$b" "throughput-$b"
     local_rate[$b]="$(steady_rate "$BENCH_DIR/throughput-$b.log")"
-    say "| $b | ${local_rate[$b]} |"
-    if wants peer && have_peer; then
+    if $with_peer; then
       peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
         sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+      ratio=n/a
+      [[ "${local_rate[$b]}" != n/a ]] && ratio="$(echo "scale=2; ${local_rate[$b]} / ${peer_rate[$b]}" | bc)"
+      say "| $b | ${local_rate[$b]} | ${peer_rate[$b]} | $ratio |"
+    else
+      say "| $b | ${local_rate[$b]} |"
     fi
   done
   say ""
@@ -148,9 +160,15 @@ if wants tutorial; then
   say "Wall time as the user waits for it (JVM and Spark start-up included, jar built): $(printf '%.1f' "$tutorial_s") s"
   say ""
   say '```'
-  sed -n '/^experiment /,$p' "$BENCH_DIR/tutorial.log" | tee -a "$BENCH_DIR/report-$part.md"
+  # The summary table only (log lines after it, e.g. the lease's release, are left out).
+  sed -n '/^experiment /,$p' "$BENCH_DIR/tutorial.log" | grep -vE '^[0-9]{2}:[0-9]{2}:[0-9]{2} ' |
+    tee -a "$BENCH_DIR/report-$part.md"
   say '```'
   say ""
+  if [[ -n "${peer_sweep_s:-}" ]]; then
+    say "PyTorch peer right after (torch_sweep.py 128 1): $(printf '%.1f' "$peer_sweep_s") s; job relative to peer (peer time / job time): $(echo "scale=2; $peer_sweep_s / $tutorial_s" | bc)"
+    say ""
+  fi
 fi
 
 if wants extensions; then
@@ -217,44 +235,36 @@ if wants cluster || wants memory; then
   trap - EXIT
 fi
 
-if wants peer; then
+# Run with job parts, the peer's figures go into those parts' sections (measured right after each
+# job run). Run alone, it records its own figures in the peer section.
+if [[ "${parts[*]}" == peer ]]; then
   part=peer
-  say "### PyTorch peer, same machine, same run"
+  say "### PyTorch peer alone (the job's comparisons are in the throughput and tutorial sections)"
   say ""
   if ! have_peer; then
     say "No python3 with torch found (Debian: apt-get install python3-torch libopenblas0-pthread),"
-    say "or no peer scripts in $PEER_DIR: the peer was not run; the job's figures above stand alone."
+    say "or no peer scripts in $PEER_DIR: the peer was not run."
   else
     say "$("$PYTHON" -c 'import torch; print("PyTorch", torch.__version__)'), one thread (OMP_NUM_THREADS=1)"
     say ""
-    say "| batch | peer windows/s | job windows/s | job / peer |"
-    say "|---|---|---|---|"
+    say "| batch | peer windows/s |"
+    say "|---|---|"
     for b in 32 128 256; do
-      if [[ -z "${peer_rate[$b]:-}" ]]; then
-        peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
-          sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
-      fi
-      job="${local_rate[$b]:-n/a}"
-      ratio=n/a
-      [[ "$job" != n/a ]] && ratio="$(echo "scale=2; $job / ${peer_rate[$b]}" | bc)"
-      say "| $b | ${peer_rate[$b]} | $job | $ratio |"
+      rate="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
+        sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+      say "| $b | $rate |"
     done
     say ""
-    if [[ -z "${peer_sweep_s:-}" ]]; then
-      start="$(now)"
-      OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
-      peer_sweep_s="$(echo "$(now) - $start" | bc)"
-    fi
-    say "Peer tutorial sweep (torch_sweep.py 128 1, interpreter start included): $(printf '%.1f' "$peer_sweep_s") s"
+    start="$(now)"
+    OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
+    say "Peer tutorial sweep (torch_sweep.py 128 1, interpreter start included): $(printf '%.1f' "$(echo "$(now) - $start" | bc)") s"
     say '```'
     tee -a "$BENCH_DIR/report-$part.md" <"$BENCH_DIR/peer-sweep.log"
     say '```'
-    if [[ -n "${tutorial_s:-}" ]]; then
-      say ""
-      say "Tutorial sweep speed, job relative to peer (peer time / job time): $(echo "scale=2; $peer_sweep_s / $tutorial_s" | bc)"
-    fi
   fi
   say ""
+elif wants peer && ! have_peer; then
+  log "no python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread): the job's figures stand alone"
 fi
 
 if [[ "${NO_RECORD:-}" != 1 ]]; then
