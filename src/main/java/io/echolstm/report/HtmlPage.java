@@ -1,5 +1,7 @@
 package io.echolstm.report;
 
+import io.echolstm.config.Settings;
+import io.echolstm.results.ResultsSchema;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -8,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The report as one self-contained HTML page: no scripts, no external style sheets, fonts or images
@@ -15,42 +19,17 @@ import java.util.Set;
  */
 final class HtmlPage {
   /** Provenance columns: where and with what a point ran. */
-  static final List<String> PROVENANCE =
-      List.of("master", "spark_version", "dl4j_version", "java_version", "os_name", "os_arch");
+  static final List<String> PROVENANCE = ResultsSchema.PROVENANCE_COLUMNS;
 
   /**
-   * Columns that are neither settings nor provenance: identities, outcomes and timings. Every other
-   * column of the table is taken for a setting, so settings a newer table adds show up unasked.
+   * The columns that hold a point's settings: its experiment and every setting declared per point
+   * (the same declarations the table's columns come from).
    */
-  static final Set<String> NOT_SETTINGS =
-      Set.of(
-          "run_id",
-          "point_id",
-          "point_key",
-          "control",
-          "accuracy",
-          "reachable_accuracy",
-          "exact_match_accuracy",
-          "loss",
-          "chance_accuracy",
-          "validation_accuracy",
-          "validation_loss",
-          "eval_windows",
-          "eval_labels",
-          "train_windows",
-          "epochs",
-          "stop_reason",
-          "windows_to_target",
-          "seconds_to_target",
-          "history",
-          "train_seconds",
-          "prepare_seconds",
-          "windows_per_second",
-          "final_train_score",
-          "sample_expected",
-          "sample_predicted",
-          "started_at",
-          "ended_at");
+  static final Set<String> SETTINGS =
+      Stream.concat(
+              Stream.of("experiment"),
+              Settings.perPoint().stream().map(s -> s.column().orElseThrow()))
+          .collect(Collectors.toCollection(LinkedHashSet::new));
 
   /** A chart rendered to PNG bytes. */
   record Image(Chart chart, byte[] png) {}
@@ -243,7 +222,7 @@ final class HtmlPage {
       Map<String, Set<String>> settings = new LinkedHashMap<>();
       for (PointResult p : rows) {
         for (Map.Entry<String, String> e : p.columns().entrySet()) {
-          if (!NOT_SETTINGS.contains(e.getKey()) && !PROVENANCE.contains(e.getKey())) {
+          if (SETTINGS.contains(e.getKey())) {
             settings
                 .computeIfAbsent(e.getKey(), k -> new LinkedHashSet<>())
                 .add(dash(e.getValue()));

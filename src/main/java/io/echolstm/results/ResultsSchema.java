@@ -23,6 +23,10 @@ public final class ResultsSchema {
 
   public static final StructType SCHEMA = schema();
 
+  /** The provenance columns ({@code master}, versions, platform), in table order. */
+  public static final List<String> PROVENANCE_COLUMNS =
+      RecordColumns.fields(Provenance.class).stream().map(StructField::name).toList();
+
   private ResultsSchema() {}
 
   private static StructType schema() {

@@ -32,6 +32,8 @@ final class Points {
     columns.put("window", String.valueOf(window));
     columns.put("hidden", String.valueOf(hidden));
     columns.put("accuracy", String.valueOf(accuracy));
+    columns.put("model_path", "_models/run_id=" + run + "/point_id=" + columns.get("point_id"));
+    columns.put("windows_per_second", String.valueOf(1000 + lag));
     columns.put("learning_rate", "0.01");
     columns.put("master", "local[2]");
     columns.put("spark_version", "3.5.7");
