@@ -155,11 +155,7 @@ public final class Main {
     String stage = "starting Spark";
     SparkSession spark = null;
     try {
-      SparkConf conf = new SparkConf().setAppName("echo-lstm sweep " + cli.runId());
-      if (!conf.contains("spark.master")) {
-        conf.setMaster(DEFAULT_MASTER);
-      }
-      spark = SparkSession.builder().config(conf).getOrCreate();
+      spark = startSpark("echo-lstm sweep " + cli.runId());
       stage = "running the sweep";
       ResultsTable table = new ResultsTable(spark, cli.resultsDir());
       SweepRunner.Summary summary =
@@ -213,18 +209,32 @@ public final class Main {
       err.println("echo-lstm: " + failureLine(stage, t));
       return FAILED;
     } finally {
-      if (spark != null) {
-        try {
-          spark.stop();
-        } catch (Throwable t) {
-          LOG.warn("stopping Spark failed", t);
-        }
-      }
+      stopQuietly(spark);
       guard.close();
     }
   }
 
   static final String DEFAULT_MASTER = "local[*]";
+
+  /** The session spark-submit configured, on {@link #DEFAULT_MASTER} when it names no master. */
+  static SparkSession startSpark(String appName) {
+    SparkConf conf = new SparkConf().setAppName(appName);
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(DEFAULT_MASTER);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** Stops {@code spark} if it started; a failure to stop is logged, not thrown. */
+  static void stopQuietly(SparkSession spark) {
+    if (spark != null) {
+      try {
+        spark.stop();
+      } catch (Throwable t) {
+        LOG.warn("stopping Spark failed", t);
+      }
+    }
+  }
 
   /**
    * One INFO line for the plan; the per-point {@code planned:} lines at DEBUG only, since a

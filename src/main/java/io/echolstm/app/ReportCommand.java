@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,11 +114,7 @@ final class ReportCommand implements Callable<Integer> {
     String stage = "starting Spark";
     SparkSession spark = null;
     try {
-      SparkConf conf = new SparkConf().setAppName("echo-lstm report");
-      if (!conf.contains("spark.master")) {
-        conf.setMaster(Main.DEFAULT_MASTER);
-      }
-      spark = SparkSession.builder().config(conf).getOrCreate();
+      spark = Main.startSpark("echo-lstm report");
       stage = "reading the results table";
       List<PointResult> points =
           ReportRuns.read(new ResultsTable(spark, results).read(), List.copyOf(wanted), results);
@@ -146,13 +141,7 @@ final class ReportCommand implements Callable<Integer> {
       err.println("echo-lstm: report failed while " + stage + ": " + Main.describe(t));
       return Main.FAILED;
     } finally {
-      if (spark != null) {
-        try {
-          spark.stop();
-        } catch (Throwable t) {
-          LOG.warn("stopping Spark failed", t);
-        }
-      }
+      Main.stopQuietly(spark);
     }
   }
 

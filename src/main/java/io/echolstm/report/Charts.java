@@ -103,9 +103,7 @@ final class Charts {
     XYSeriesCollection data = new XYSeriesCollection();
     lines.values().forEach(data::addSeries);
     data.addSeries(controls);
-    JFreeChart chart =
-        ChartFactory.createXYLineChart(
-            null, "lag", "test accuracy", data, PlotOrientation.VERTICAL, true, false, false);
+    JFreeChart chart = lineChart("lag", "test accuracy", data);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = lineRenderer(data.getSeriesCount());
     int c = data.getSeriesCount() - 1;
@@ -152,15 +150,10 @@ final class Charts {
       }
     }
     JFreeChart chart =
-        ChartFactory.createXYLineChart(
-            null,
+        lineChart(
             "training windows",
             loss ? "validation loss (cross-entropy)" : "validation accuracy",
-            data,
-            PlotOrientation.VERTICAL,
-            true,
-            false,
-            false);
+            data);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer renderer = lineRenderer(data.getSeriesCount());
     for (int i = 0; i < control.size(); i++) {
@@ -238,15 +231,8 @@ final class Charts {
     XYSeriesCollection data = new XYSeriesCollection();
     lines.values().forEach(data::addSeries);
     JFreeChart chart =
-        ChartFactory.createXYLineChart(
-            null,
-            "lag",
-            seconds ? "training seconds to target" : "training windows to target",
-            data,
-            PlotOrientation.VERTICAL,
-            true,
-            false,
-            false);
+        lineChart(
+            "lag", seconds ? "training seconds to target" : "training windows to target", data);
     XYPlot plot = chart.getXYPlot();
     plot.setRenderer(lineRenderer(data.getSeriesCount()));
     plot.setNoDataMessage("no point reached its target");
@@ -413,6 +399,12 @@ final class Charts {
    * Lines with hollow markers of a different shape and colour per series, so that points of
    * different series at the same place stay visible.
    */
+  /** A vertical line chart with a legend, no title, tooltips or links. */
+  private static JFreeChart lineChart(String xLabel, String yLabel, XYSeriesCollection data) {
+    return ChartFactory.createXYLineChart(
+        null, xLabel, yLabel, data, PlotOrientation.VERTICAL, true, false, false);
+  }
+
   private static XYLineAndShapeRenderer lineRenderer(int series) {
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
     Shape[] shapes = {

@@ -7,7 +7,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -134,7 +133,7 @@ final class HtmlPage {
             .append("</td><td class=\"num\">")
             .append(esc(p.accuracy() == null ? "-" : Charts.percent(p.accuracy())))
             .append("</td><td class=\"num\">")
-            .append(esc(fixed(p.loss(), 3)))
+            .append(esc(SummaryTable.fixed(p.loss(), 3)))
             .append("</td></tr>\n");
       }
     }
@@ -181,15 +180,15 @@ final class HtmlPage {
               dash(p.lag()),
               dash(p.window()),
               dash(p.hidden()),
-              fixed(p.accuracy(), 4),
-              fixed(p.reachableAccuracy(), 4),
-              fixed(p.chance(), 4),
-              fixed(p.loss(), 4),
+              SummaryTable.fixed(p.accuracy(), 4),
+              SummaryTable.fixed(p.reachableAccuracy(), 4),
+              SummaryTable.fixed(p.chance(), 4),
+              SummaryTable.fixed(p.loss(), 4),
               dash(p.stopReason()),
               reach == null || reach.windows() == null ? "-" : reach.windows().toString(),
               dash(p.trainWindows()),
-              fixed(p.trainSeconds(), 1),
-              fixed(p.windowsPerSecond(), 0),
+              SummaryTable.fixed(p.trainSeconds(), 1),
+              SummaryTable.fixed(p.windowsPerSecond(), 0),
               p.control() ? "yes" : "no"));
       h.append(p.control() ? "<tr class=\"control\">" : "<tr>");
       for (int i = 0; i < cells.size(); i++) {
@@ -297,10 +296,6 @@ final class HtmlPage {
 
   private static String dash(Object o) {
     return o == null ? "-" : o.toString();
-  }
-
-  private static String fixed(Double value, int decimals) {
-    return value == null ? "-" : String.format(Locale.ROOT, "%." + decimals + "f", value);
   }
 
   /** Text as HTML content or a quoted attribute value. */

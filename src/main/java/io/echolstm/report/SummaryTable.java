@@ -80,7 +80,8 @@ public final class SummaryTable {
     return out.toString();
   }
 
-  private static String fixed(Object value, int decimals) {
+  /** A number with {@code decimals} decimals, "-" for null (the terminal and HTML tables). */
+  static String fixed(Object value, int decimals) {
     if (value == null) {
       return "-";
     }

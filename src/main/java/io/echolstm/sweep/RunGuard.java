@@ -96,23 +96,26 @@ public final class RunGuard implements AutoCloseable {
       SweepPlan plan,
       String master,
       boolean overwrite) {
-    Path dir = new Path(resultsDir);
-    FileSystem fs;
-    try {
-      fs = FileSystem.newInstance(dir.toUri(), hadoop);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open results directory " + resultsDir, e);
-    }
+    FileSystem fs = fileSystem(resultsDir, hadoop);
     try (RunGuard guard =
         new RunGuard(
             fs,
-            fs.makeQualified(dir),
+            fs.makeQualified(new Path(resultsDir)),
             runId,
             record(runId, master, plan),
             usesAuto(plan),
             overwrite,
             null)) {
       guard.checkRecordedPlan();
+    }
+  }
+
+  /** Its own instance: closing it cannot close the cached one Spark's writers use. */
+  private static FileSystem fileSystem(String resultsDir, Configuration hadoop) {
+    try {
+      return FileSystem.newInstance(new Path(resultsDir).toUri(), hadoop);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open results directory " + resultsDir, e);
     }
   }
 
@@ -137,15 +140,8 @@ public final class RunGuard implements AutoCloseable {
       String master,
       boolean overwrite,
       RunLease.Timing timing) {
-    Path dir = new Path(resultsDir);
-    FileSystem fs;
-    try {
-      // Its own instance: closing it cannot close the cached one Spark's writers use.
-      fs = FileSystem.newInstance(dir.toUri(), hadoop);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open results directory " + resultsDir, e);
-    }
-    dir = fs.makeQualified(dir);
+    FileSystem fs = fileSystem(resultsDir, hadoop);
+    Path dir = fs.makeQualified(new Path(resultsDir));
     RunLease lease;
     try {
       lease = RunLease.take(fs, ResultsTable.runDirectory(dir, runId), runId, timing);

@@ -15,10 +15,7 @@ import io.echolstm.sweep.PointFailedException;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.testing.TinyModels;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,18 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MainTest {
   @TempDir Path dir;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private Outcome run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Outcome(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static Outcome run(String... args) {
+    return Outcome.run(args);
   }
 
   private void assertRefused(Outcome o, String key) {

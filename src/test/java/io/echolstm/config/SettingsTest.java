@@ -200,12 +200,7 @@ class SettingsTest {
         "eval.batch-size=65537           | <= 65536",
       })
   void everySizeHasACeiling(String assignment, String fragment) {
-    String key = assignment.substring(0, assignment.indexOf('='));
-    SettingsException e =
-        assertThrows(
-            SettingsException.class, () -> new ConfigLoader().set(assignment).load(List.of()));
-    assertEquals(key, e.key(), e.getMessage());
-    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    String key = assertRefused(assignment, fragment);
     String scoped = "experiment.default." + assignment;
     SettingsException s =
         assertThrows(SettingsException.class, () -> new ConfigLoader().set(scoped).load(List.of()));
@@ -237,12 +232,18 @@ class SettingsTest {
         "model.hidden=50,50                 | listed twice",
       })
   void duplicatedListValuesAreRefused(String assignment, String fragment) {
+    assertRefused(assignment, fragment);
+  }
+
+  /** {@code KEY=VALUE} is refused naming KEY, with {@code fragment} in the message; returns KEY. */
+  private static String assertRefused(String assignment, String fragment) {
     String key = assignment.substring(0, assignment.indexOf('='));
     SettingsException e =
         assertThrows(
             SettingsException.class, () -> new ConfigLoader().set(assignment).load(List.of()));
     assertEquals(key, e.key(), e.getMessage());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    return key;
   }
 
   @Test

@@ -300,7 +300,7 @@ class ClusterIT {
     while (System.nanoTime() < deadline) {
       workerScratch = new ArrayList<>();
       for (int w = 1; w <= cluster.workers(); w++) {
-        for (String entry : TableFiles.treeWhileDeleting(cluster.localDir(w))) {
+        for (String entry : TableFiles.tree(cluster.localDir(w))) {
           // spark-<uuid> is the worker's own root, removed when the worker stops.
           if (!entry.matches("spark-[0-9a-f-]{36}")) {
             workerScratch.add("worker-" + w + "/" + entry);

@@ -55,9 +55,7 @@ class DockerFilesTest {
 
   @Test
   void aMissingCopySourceIsReported() throws IOException {
-    assertProblem(
-        f -> with(f, f.dockerfile().replace("COPY conf conf", "COPY confs conf"), null),
-        "COPY source confs");
+    assertProblem(inDockerfile("COPY conf conf", "COPY confs conf"), "COPY source confs");
   }
 
   @Test
@@ -76,46 +74,28 @@ class DockerFilesTest {
   @Test
   void aJarOtherThanThePomsIsReported() throws IOException {
     assertProblem(
-        f -> with(f, f.dockerfile().replace("echo-lstm-0.1.0-SNAPSHOT.jar", "echo-lstm.jar"), null),
-        "target/echo-lstm.jar");
+        inDockerfile("echo-lstm-0.1.0-SNAPSHOT.jar", "echo-lstm.jar"), "target/echo-lstm.jar");
   }
 
   @Test
   void aSparkVersionOtherThanThePomsIsReported() throws IOException {
     assertProblem(
-        f ->
-            with(
-                f,
-                f.dockerfile().replace("ARG SPARK_VERSION=3.5.7", "ARG SPARK_VERSION=3.4.1"),
-                null),
-        "SPARK_VERSION 3.4.1");
+        inDockerfile("ARG SPARK_VERSION=3.5.7", "ARG SPARK_VERSION=3.4.1"), "SPARK_VERSION 3.4.1");
     assertProblem(
-        f ->
-            with(
-                f,
-                f.dockerfile().replace("SCALA_BINARY_VERSION=2.12", "SCALA_BINARY_VERSION=2.13"),
-                null),
+        inDockerfile("SCALA_BINARY_VERSION=2.12", "SCALA_BINARY_VERSION=2.13"),
         "SCALA_BINARY_VERSION 2.13");
   }
 
   @Test
   void aMissingBuildContextOrDockerfileIsReported() throws IOException {
     assertProblem(
-        f ->
-            with(
-                f,
-                null,
-                f.compose().replace("dockerfile: docker/Dockerfile", "dockerfile: Dockerfile")),
-        "dockerfile");
-    assertProblem(
-        f -> with(f, null, f.compose().replace("context: ..", "context: ../..")), "context");
+        inCompose("dockerfile: docker/Dockerfile", "dockerfile: Dockerfile"), "dockerfile");
+    assertProblem(inCompose("context: ..", "context: ../.."), "context");
   }
 
   @Test
   void aMissingScriptIsReported() throws IOException {
-    assertProblem(
-        f -> with(f, null, f.compose().replace("\"scripts/run.sh\"", "\"scripts/sweep.sh\"")),
-        "scripts/sweep.sh");
+    assertProblem(inCompose("\"scripts/run.sh\"", "\"scripts/sweep.sh\""), "scripts/sweep.sh");
   }
 
   @Test
@@ -134,36 +114,21 @@ class DockerFilesTest {
 
   @Test
   void servicesOtherThanMasterTwoWorkersAndSubmitAreReported() throws IOException {
-    assertProblem(
-        f -> with(f, null, f.compose().replace("  worker-2:\n", "  worker-3:\n")), "services");
+    assertProblem(inCompose("  worker-2:\n", "  worker-3:\n"), "services");
   }
 
   @Test
   void aSubmitMasterUrlOtherThanTheMastersIsReported() throws IOException {
     assertProblem(
-        f ->
-            with(
-                f,
-                null,
-                f.compose().replace("MASTER: spark://master:7077", "MASTER: spark://master:7078")),
-        "submit's MASTER");
-    assertProblem(
-        f -> with(f, null, f.compose().replace("MASTER: spark://master:7077", "MASTER: local[*]")),
-        "submit's MASTER");
+        inCompose("MASTER: spark://master:7077", "MASTER: spark://master:7078"), "submit's MASTER");
+    assertProblem(inCompose("MASTER: spark://master:7077", "MASTER: local[*]"), "submit's MASTER");
   }
 
   @Test
   void aDriverHostOtherThanTheSubmitServiceIsReported() throws IOException {
     assertProblem(
-        f ->
-            with(
-                f,
-                null,
-                f.compose().replace("spark.driver.host=submit", "spark.driver.host=driver")),
-        "spark.driver.host");
-    assertProblem(
-        f -> with(f, null, f.compose().replace("      - worker-2\n", "      - worker2\n")),
-        "worker-2 --host worker2");
+        inCompose("spark.driver.host=submit", "spark.driver.host=driver"), "spark.driver.host");
+    assertProblem(inCompose("      - worker-2\n", "      - worker2\n"), "worker-2 --host worker2");
   }
 
   @Test
@@ -231,6 +196,16 @@ class DockerFilesTest {
         f.dockerignore(),
         f.pom(),
         f.conf());
+  }
+
+  /** An edit of the compose file: every {@code from} replaced by {@code to}. */
+  private static UnaryOperator<Inputs> inCompose(String from, String to) {
+    return f -> with(f, null, f.compose().replace(from, to));
+  }
+
+  /** An edit of the Dockerfile: every {@code from} replaced by {@code to}. */
+  private static UnaryOperator<Inputs> inDockerfile(String from, String to) {
+    return f -> with(f, f.dockerfile().replace(from, to), null);
   }
 
   private static void assertProblem(UnaryOperator<Inputs> breakIt, String expected)

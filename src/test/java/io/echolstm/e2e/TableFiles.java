@@ -49,22 +49,13 @@ final class TableFiles {
 
   private TableFiles() {}
 
-  /** Every file and directory under {@code dir}, relative and sorted; empty if it is missing. */
-  static List<String> tree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
-    }
-  }
-
   /**
-   * Like {@link #tree}, for a directory another process may be deleting from as it is listed (a
-   * Spark worker cleaning up after an application): entries that vanish while the walk reaches them
-   * are left out instead of failing the walk.
+   * Every file and directory under {@code dir}, relative and sorted; empty if it is missing.
+   * Another process may be deleting from it as it is listed (a Spark worker cleaning up after an
+   * application): entries that vanish while the walk reaches them are left out instead of failing
+   * the walk.
    */
-  static List<String> treeWhileDeleting(Path dir) throws IOException {
+  static List<String> tree(Path dir) throws IOException {
     List<String> out = new ArrayList<>();
     if (!Files.exists(dir)) {
       return out;

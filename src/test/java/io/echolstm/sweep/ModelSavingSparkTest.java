@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.echolstm.config.ConfigLoader;
 import io.echolstm.model.ModelInfo;
 import io.echolstm.predict.Predictor;
 import io.echolstm.results.ResultsTable;
@@ -30,21 +29,7 @@ class ModelSavingSparkTest extends SparkTestSession {
   @TempDir Path dir;
 
   private static SweepPlan plan(String save) {
-    return SweepPlan.expand(
-        new ConfigLoader()
-            .set("data.values=10")
-            .set("data.sequence-length=8")
-            .set("data.train-sequences=40")
-            .set("data.eval-sequences=10")
-            .set("data.validation-sequences=10")
-            .set("data.partitions=1")
-            .set("model.hidden=4")
-            .set("sweep.windows=3")
-            .set("sweep.lags=0,1")
-            .set("train.workers=1")
-            .set("train.epochs=1")
-            .set("model.save=" + save)
-            .load(List.of()));
+    return SweepPlan.expand(TinySweep.loader().set("model.save=" + save).load(List.of()));
   }
 
   @Test

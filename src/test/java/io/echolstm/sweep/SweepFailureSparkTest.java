@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.echolstm.config.ConfigLoader;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.testing.SparkTestSession;
 import java.nio.file.Path;
@@ -23,20 +22,7 @@ class SweepFailureSparkTest extends SparkTestSession {
   private PointFailedException fail(int concurrency, String atStage, Throwable failure) {
     SweepPlan plan =
         SweepPlan.expand(
-            new ConfigLoader()
-                .set("data.values=10")
-                .set("data.sequence-length=8")
-                .set("data.train-sequences=40")
-                .set("data.eval-sequences=10")
-                .set("data.validation-sequences=10")
-                .set("data.partitions=1")
-                .set("model.hidden=4")
-                .set("sweep.windows=3")
-                .set("sweep.lags=0,1")
-                .set("train.workers=1")
-                .set("train.epochs=1")
-                .set("sweep.concurrency=" + concurrency)
-                .load(List.of()));
+            TinySweep.loader().set("sweep.concurrency=" + concurrency).load(List.of()));
     SweepRunner runner =
         new SweepRunner(spark, new ResultsTable(spark, dir.resolve("r").toString()), "r", false);
     runner.onStage =
