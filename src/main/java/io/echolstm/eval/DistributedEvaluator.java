@@ -1,6 +1,6 @@
 package io.echolstm.eval;
 
-import io.echolstm.config.Variant;
+import io.echolstm.train.Inputs;
 import io.echolstm.window.Frame;
 import io.echolstm.window.FrameRows;
 import java.util.ArrayList;
@@ -38,15 +38,14 @@ public final class DistributedEvaluator {
   public static Metrics evaluate(
       JavaSparkContext jsc,
       MultiLayerNetwork network,
-      Variant variant,
+      Inputs inputs,
       JavaRDD<Frame> frames,
-      int values,
       int batchSize) {
     Broadcast<String> conf = jsc.broadcast(network.getLayerWiseConfigurations().toJson());
     Broadcast<INDArray> params = jsc.broadcast(network.params().dup());
     try {
       return frames
-          .mapPartitions(new ScorePartition(conf, params, variant, values, batchSize))
+          .mapPartitions(new ScorePartition(conf, params, inputs, batchSize))
           .fold(Metrics.EMPTY, Metrics::plus);
     } finally {
       conf.destroy();
@@ -85,20 +84,14 @@ public final class DistributedEvaluator {
   static final class ScorePartition implements FlatMapFunction<Iterator<Frame>, Metrics> {
     private final Broadcast<String> conf;
     private final Broadcast<INDArray> params;
-    private final Variant variant;
-    private final int values;
+    private final Inputs inputs;
     private final int batchSize;
 
     ScorePartition(
-        Broadcast<String> conf,
-        Broadcast<INDArray> params,
-        Variant variant,
-        int values,
-        int batchSize) {
+        Broadcast<String> conf, Broadcast<INDArray> params, Inputs inputs, int batchSize) {
       this.conf = conf;
       this.params = params;
-      this.variant = variant;
-      this.values = values;
+      this.inputs = inputs;
       this.batchSize = batchSize;
     }
 
@@ -109,7 +102,7 @@ public final class DistributedEvaluator {
       }
       MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
       net.init(params.value(), true);
-      return List.of(new Scorer(net, variant, values, batchSize).score(frames)).iterator();
+      return List.of(new Scorer(net, inputs, batchSize).score(frames)).iterator();
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.echolstm.eval;
 
 import io.echolstm.config.Variant;
+import io.echolstm.train.Inputs;
 import io.echolstm.train.OneHot;
 import io.echolstm.window.Frame;
 import java.util.ArrayList;
@@ -15,14 +16,14 @@ public final class Scorer {
   static final double MIN_PROBABILITY = 1e-10;
 
   private final MultiLayerNetwork network;
+  private final Inputs inputs;
   private final Variant variant;
-  private final int values;
   private final int batchSize;
 
-  public Scorer(MultiLayerNetwork network, Variant variant, int values, int batchSize) {
+  public Scorer(MultiLayerNetwork network, Inputs inputs, int batchSize) {
     this.network = network;
-    this.variant = variant;
-    this.values = values;
+    this.inputs = inputs;
+    this.variant = inputs.variant();
     this.batchSize = batchSize;
   }
 
@@ -78,7 +79,7 @@ public final class Scorer {
 
   /** Most probable value per frame and label step. */
   private int[][] predictions(List<Frame> frames) {
-    OneHot.Batch b = OneHot.batch(frames, values, variant.perStepOutput(), variant.maskedInputs());
+    OneHot.Batch b = inputs.encode(frames);
     INDArray out = output(b);
     int[][] best = new int[frames.size()][];
     for (int i = 0; i < frames.size(); i++) {
@@ -93,7 +94,7 @@ public final class Scorer {
   }
 
   private Metrics scoreBatch(List<Frame> frames) {
-    OneHot.Batch b = OneHot.batch(frames, values, variant.perStepOutput(), variant.maskedInputs());
+    OneHot.Batch b = inputs.encode(frames);
     INDArray out = output(b);
     INDArray argmax = out.argMax(1);
     long labels = 0;

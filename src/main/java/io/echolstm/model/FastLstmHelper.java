@@ -29,12 +29,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * The math of DL4J's {@code LSTMHelpers} (forward direction, no peepholes, tanh cell activation,
  * sigmoid gates, gate order i/f/o/g of the parameter views, feature mask applied to activations and
  * memory cell in the forward pass only, exactly as DL4J's {@code LSTM} layer does) with far fewer
- * ND4J calls: the input projection of all steps at once (a row lookup when the input is one-hot,
- * detected exactly, else one gemm), per step one gemm for the recurrence and three native
- * activation ops on reused buffers, element-wise products in Java, and the weight gradients and the
- * epsilon of all steps as one gemm each. The forward state of the last call is kept, so the
- * backprop call (which DL4J's layer makes after a second forward pass) reuses it when its input,
- * parameters, mask and initial state are bit-for-bit the same; otherwise it is recomputed.
+ * ND4J calls: the input projection of all steps at once (a lookup of one or two rows when the input
+ * is one-hot, or one-hot plus the stateful variant's window-start marker, detected exactly; else
+ * one gemm), per step one gemm for the recurrence and three native activation ops on reused
+ * buffers, element-wise products in Java, and the weight gradients and the epsilon of all steps as
+ * one gemm each. The forward state of the last call is kept, so the backprop call (which DL4J's
+ * layer makes after a second forward pass) reuses it when its input, parameters, mask and initial
+ * state are bit-for-bit the same; otherwise it is recomputed.
  *
  * <p>Declines (returns {@code null}, so DL4J's built-in code runs) for anything else: other
  * activations, peepholes, backwards direction, non-float data, rank-2 input, non-binary masks. One
@@ -78,7 +79,7 @@ public final class FastLstmHelper implements LSTMHelper {
     float[] h0; // [m, h] f order
     float[] c0;
     // Value.
-    int[] hot; // per row t*m+b: the index of the single 1, -1 for all zeros; null if dense
+    int[] hot; // per row t*m+b: the indices of its 1s (at r and t*m+r), -1 for none; null if dense
     boolean zeroInit;
     float[] acts; // per step f order [m, 4h]: tanh(zi), sigmoid(zf), sigmoid(zo), sigmoid(zg)
     float[] tc; // per step f order [m, h]: tanh(c) before masking
@@ -439,13 +440,19 @@ public final class FastLstmHelper implements LSTMHelper {
       // z = x W + b, f order [m, 4h]
       if (hot != null) {
         final int hs = step * m;
+        final int hs2 = t * m + hs; // the second 1 of each row, if any
         for (int q = 0; q < g; q++) {
           final float bq = bias[q];
           final int wq = q * n;
           final int zq = q * m;
           for (int b = 0; b < m; b++) {
             int k = hot[hs + b];
-            z[zq + b] = (k >= 0 ? w[wq + k] : 0f) + bq;
+            int k2 = hot[hs2 + b];
+            float xw = k >= 0 ? w[wq + k] : 0f;
+            if (k2 >= 0) {
+              xw += w[wq + k2];
+            }
+            z[zq + b] = xw + bq;
           }
         }
       } else {
@@ -519,13 +526,15 @@ public final class FastLstmHelper implements LSTMHelper {
   }
 
   /**
-   * For input {@code x} (c order [m, n, t]): per (step, b), at {@code step*m + b}, the feature
-   * index of the single exact 1 among exact zeros, or -1 if all are exact zeros; null if any (b,
-   * step) holds anything else (then the dense path runs).
+   * For input {@code x} (c order [m, n, t]): per (step, b), at {@code r = step*m + b}, the feature
+   * indices of the (at most two) exact 1s among exact zeros: the lower at {@code r}, the other at
+   * {@code t*m + r}, -1 where there is none (a one-hot value, plus the stateful variant's
+   * window-start marker). Null if any (b, step) holds anything else (then the dense path runs).
    */
   static int[] oneHot(float[] x, int m, int n, int t, int[] reuse) {
-    int[] hot = reuse != null && reuse.length >= m * t ? reuse : new int[m * t];
-    Arrays.fill(hot, 0, m * t, -1);
+    int tm = m * t;
+    int[] hot = reuse != null && reuse.length >= 2 * tm ? reuse : new int[2 * tm];
+    Arrays.fill(hot, 0, 2 * tm, -1);
     for (int b = 0; b < m; b++) {
       for (int k = 0; k < n; k++) {
         int base = (b * n + k) * t;
@@ -533,10 +542,10 @@ public final class FastLstmHelper implements LSTMHelper {
           float v = x[base + step];
           if (v != 0f) {
             int at = step * m + b;
-            if (v != 1f || hot[at] >= 0) {
+            if (v != 1f || hot[tm + at] >= 0) {
               return null;
             }
-            hot[at] = k;
+            hot[hot[at] >= 0 ? tm + at : at] = k;
           }
         }
       }
@@ -703,6 +712,10 @@ public final class FastLstmHelper implements LSTMHelper {
           int k = hot[row];
           if (k >= 0) {
             gw[qn + k] += d[qd + row];
+            int k2 = hot[tm + row];
+            if (k2 >= 0) {
+              gw[qn + k2] += d[qd + row];
+            }
           }
         }
       }

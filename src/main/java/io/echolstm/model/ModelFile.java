@@ -111,15 +111,26 @@ public final class ModelFile {
           e);
     }
     long inputs = inputWidth(network);
-    if (inputs != info.values()) {
+    if (info.variant().marksWindowStarts(info.window()) && inputs == info.values()) {
+      throw new ModelFileException(
+          "model file "
+              + name
+              + " is a "
+              + info.variant().id()
+              + " model saved before window-start markers were added to its input: this version"
+              + " cannot feed it; train the point again");
+    }
+    if (inputs != info.variant().inputs(info.values(), info.window())) {
       throw new ModelFileException(
           "corrupt model file "
               + name
               + ": the network reads "
               + inputs
-              + " values per step but "
+              + " features per step but "
               + ENTRY
-              + " says values="
+              + " says "
+              + info.variant().id()
+              + " with values="
               + info.values());
     }
     return new Saved(network, info);

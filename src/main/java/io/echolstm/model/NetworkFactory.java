@@ -21,17 +21,19 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * last (unmasked) step to the output layer; per-step variants emit a distribution at every step.
  * The stateful variant trains with truncated BPTT, one segment per sample (forward and backward
  * length = window): the LSTM state is carried from segment to segment within a sequence, reset
- * between sequences, and gradients stop at each segment's start. Only {@link FastLstm} trains it
- * that way; DL4J 1.0.0-M2's own layer backpropagates each segment from a zero state instead of the
- * carried one (see {@link FastLstmLayer}), so the config refuses {@code stateful} with {@code
- * model.lstm=dl4j}.
+ * between sequences, and gradients stop at each segment's start; the first step of each segment
+ * carries a window-start marker input ({@link Variant#marksWindowStarts(int)}). Only {@link
+ * FastLstm} trains it that way; DL4J 1.0.0-M2's own layer backpropagates each segment from a zero
+ * state instead of the carried one (see {@link FastLstmLayer}), so the config refuses {@code
+ * stateful} with {@code model.lstm=dl4j}.
  */
 public final class NetworkFactory {
   private NetworkFactory() {}
 
   /**
    * @param variant decides the output shape and the backprop type
-   * @param values one-hot width of inputs and outputs
+   * @param values one-hot width of inputs and outputs (inputs have one more feature, the
+   *     window-start marker, where {@link Variant#marksWindowStarts(int)})
    * @param hidden LSTM units
    * @param learningRate Adam learning rate
    * @param seed weight initialisation seed
@@ -68,7 +70,8 @@ public final class NetworkFactory {
               + ", "
               + learningRate);
     }
-    LSTM lstm = new LSTM.Builder().nIn(values).nOut(hidden).activation(Activation.TANH).build();
+    int inputs = variant.inputs(values, window);
+    LSTM lstm = new LSTM.Builder().nIn(inputs).nOut(hidden).activation(Activation.TANH).build();
     if (implementation == LstmImplementation.FAST) {
       lstm = FastLstm.of(lstm);
     } else if (implementation != LstmImplementation.DL4J) {
@@ -103,7 +106,7 @@ public final class NetworkFactory {
           .tBPTTForwardLength(window)
           .tBPTTBackwardLength(window);
     }
-    return list.setInputType(InputType.recurrent(values)).build();
+    return list.setInputType(InputType.recurrent(inputs)).build();
   }
 
   /** The stateless (tutorial) network. */

@@ -5,6 +5,7 @@ import io.echolstm.eval.Scorer;
 import io.echolstm.model.ModelFile;
 import io.echolstm.model.ModelFileException;
 import io.echolstm.model.ModelInfo;
+import io.echolstm.train.Inputs;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
 import java.io.FileNotFoundException;
@@ -193,7 +194,10 @@ public final class Predictor {
     checkLength(sequence.length, info);
     List<Frame> frames = Framing.frame(info.variant(), 0, sequence, info.window(), info.lag());
     int[][] echo =
-        new Scorer(model.network(), info.variant(), info.values(), Math.max(1, frames.size()))
+        new Scorer(
+                model.network(),
+                new Inputs(info.variant(), info.values(), info.window()),
+                Math.max(1, frames.size()))
             .expectedAndPredicted(frames);
     if (echo[0].length == 0) {
       // checkLength admits only sequences with a labelled window; this is a guard, not a path.

@@ -17,6 +17,7 @@ import io.echolstm.results.Provenance;
 import io.echolstm.results.ResultRow;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.train.DistributedTrainer;
+import io.echolstm.train.Inputs;
 import io.echolstm.train.Minibatches;
 import io.echolstm.window.Frame;
 import io.echolstm.window.WindowFrames;
@@ -313,6 +314,7 @@ public final class SweepRunner {
     var data = point.data();
     var train = point.train();
     Variant variant = point.variant();
+    Inputs inputs = new Inputs(variant, data.values(), point.window());
 
     long trainWindowCount = (long) data.trainSequences() * point.windowsPerSequence();
     // A stateful frame is a whole sequence: it counts as that sequence's labelled windows.
@@ -345,8 +347,7 @@ public final class SweepRunner {
                 frames(point, Seeds.TRAIN_STREAM, data.trainSequences(), trainer.workers()),
                 train.batchSize(),
                 point.seed(),
-                data.values(),
-                variant)) {
+                inputs)) {
       validationFrames =
           DistributedEvaluator.cache(
               frames(
@@ -384,12 +385,7 @@ public final class SweepRunner {
           stage.enter("validating");
           validation =
               DistributedEvaluator.evaluate(
-                  jsc,
-                  trainer.network(),
-                  variant,
-                  validationFrames,
-                  data.values(),
-                  point.evalBatchSize());
+                  jsc, trainer.network(), inputs, validationFrames, point.evalBatchSize());
           history.add(
               new HistoryEntry(
                   epochs,
@@ -443,9 +439,9 @@ public final class SweepRunner {
       stage.enter("evaluating");
       Metrics metrics =
           DistributedEvaluator.evaluate(
-              jsc, trainer.network(), variant, testFrames, data.values(), point.evalBatchSize());
+              jsc, trainer.network(), inputs, testFrames, point.evalBatchSize());
       int[][] sample =
-          new Scorer(trainer.network(), variant, data.values(), point.evalBatchSize())
+          new Scorer(trainer.network(), inputs, point.evalBatchSize())
               .expectedAndPredicted(DistributedEvaluator.sample(testFrames, 0));
       LOG.info("{}: test sequence 0, expected:  {}", tag, Arrays.toString(sample[0]));
       LOG.info("{}: test sequence 0, predicted: {}", tag, Arrays.toString(sample[1]));

@@ -1,6 +1,5 @@
 package io.echolstm.train;
 
-import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.window.Frame;
 import io.echolstm.window.FrameRows;
@@ -28,16 +27,13 @@ public final class Minibatches implements AutoCloseable {
   private final JavaRDD<PackedBatch> cached;
   private final List<int[]> sizes;
   private final long seed;
-  private final int values;
-  private final Variant variant;
+  private final Inputs inputs;
 
-  private Minibatches(
-      JavaRDD<PackedBatch> cached, List<int[]> sizes, long seed, int values, Variant variant) {
+  private Minibatches(JavaRDD<PackedBatch> cached, List<int[]> sizes, long seed, Inputs inputs) {
     this.cached = cached;
     this.sizes = sizes;
     this.seed = seed;
-    this.values = values;
-    this.variant = variant;
+    this.inputs = inputs;
   }
 
   /**
@@ -46,8 +42,7 @@ public final class Minibatches implements AutoCloseable {
    * {@code (seq_id, pos)} as {@link io.echolstm.window.WindowFrames#frame} leaves them. Runs one
    * Spark job; only the minibatch sizes reach the driver.
    */
-  public static Minibatches build(
-      Dataset<Row> frames, int batchSize, long seed, int values, Variant variant) {
+  public static Minibatches build(Dataset<Row> frames, int batchSize, long seed, Inputs inputs) {
     JavaRDD<PackedBatch> cached =
         frames
             .toJavaRDD()
@@ -60,7 +55,7 @@ public final class Minibatches implements AutoCloseable {
       cached.unpersist(false);
       throw e;
     }
-    return new Minibatches(cached, List.copyOf(sizes), seed, values, variant);
+    return new Minibatches(cached, List.copyOf(sizes), seed, inputs);
   }
 
   /** Minibatches in each partition (one partition per worker). */
@@ -87,7 +82,7 @@ public final class Minibatches implements AutoCloseable {
   public JavaRDD<DataSet> chunk(int epoch, int chunk, int chunks) {
     return cached
         .mapPartitionsWithIndex(new SelectChunk(seed, epoch, chunk, chunks), true)
-        .map(new Encode(values, variant));
+        .map(new Encode(inputs));
   }
 
   /** Examples in {@link #chunk}, computed on the driver from the sizes alone. */
@@ -211,17 +206,15 @@ public final class Minibatches implements AutoCloseable {
 
   /** One-hot encodes a minibatch where it is fitted. */
   static final class Encode implements Function<PackedBatch, DataSet> {
-    private final int values;
-    private final Variant variant;
+    private final Inputs inputs;
 
-    Encode(int values, Variant variant) {
-      this.values = values;
-      this.variant = variant;
+    Encode(Inputs inputs) {
+      this.inputs = inputs;
     }
 
     @Override
     public DataSet call(PackedBatch batch) {
-      return batch.encode(values, variant.perStepOutput(), variant.maskedInputs()).toDataSet();
+      return inputs.encode(batch).toDataSet();
     }
   }
 }

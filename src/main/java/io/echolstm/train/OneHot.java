@@ -1,7 +1,6 @@
 package io.echolstm.train;
 
 import io.echolstm.window.Frame;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,15 +32,29 @@ public final class OneHot {
    * end in {@code flat}.
    */
   public static INDArray windows(int[] flat, int n, int steps, int values) {
-    INDArray out = Nd4j.zeros(DataType.FLOAT, n, values, steps);
+    return windows(flat, n, steps, values, 0);
+  }
+
+  /**
+   * As {@link #windows(int[], int, int, int)}; when {@code markEvery > 0} each row also gets a
+   * window-start marker: a feature at index {@code values} (so {@code values + 1} features) set to
+   * 1 at steps {@code 0, markEvery, 2 markEvery, ...} (see {@link
+   * io.echolstm.config.Variant#marksWindowStarts(int)}).
+   */
+  public static INDArray windows(int[] flat, int n, int steps, int values, int markEvery) {
+    int features = markEvery > 0 ? values + 1 : values;
+    INDArray out = Nd4j.zeros(DataType.FLOAT, n, features, steps);
     DataBuffer data = out.data();
     for (int i = 0; i < n; i++) {
       for (int t = 0; t < steps; t++) {
         int v = flat[i * steps + t];
         if (v != Frame.MISSING) {
           // c order: [i][v][t]
-          data.put(((long) i * values + checked(v, values)) * steps + t, 1f);
+          data.put(((long) i * features + checked(v, values)) * steps + t, 1f);
         }
+      }
+      for (int t = 0; markEvery > 0 && t < steps; t += markEvery) {
+        data.put(((long) i * features + values) * steps + t, 1f);
       }
     }
     return out;
@@ -85,17 +98,6 @@ public final class OneHot {
     public DataSet toDataSet() {
       return new DataSet(features, labels, featureMask, labelMask);
     }
-  }
-
-  /**
-   * Encodes frames of equal shape.
-   *
-   * @param perStep labels are per input step ({@code [n, values, steps]} plus a label mask) rather
-   *     than one per frame ({@code [n, values]})
-   * @param featureMask attach a feature mask (variants whose inputs have masked steps)
-   */
-  public static Batch batch(List<Frame> frames, int values, boolean perStep, boolean featureMask) {
-    return PackedBatch.of(frames).encode(values, perStep, featureMask);
   }
 
   /** The most probable value of each row of {@code [n, values]} scores. */

@@ -50,7 +50,15 @@ public record PackedBatch(int size, int steps, int labelSteps, int[] features, i
    * @param featureMask attach a feature mask (variants whose inputs have masked steps)
    */
   public OneHot.Batch encode(int values, boolean perStep, boolean featureMask) {
-    INDArray in = OneHot.windows(features, size, steps, values);
+    return encode(values, perStep, featureMask, 0);
+  }
+
+  /**
+   * As {@link #encode(int, boolean, boolean)}, with a window-start marker every {@code markEvery}
+   * steps when it is positive (see {@link OneHot#windows(int[], int, int, int, int)}).
+   */
+  public OneHot.Batch encode(int values, boolean perStep, boolean featureMask, int markEvery) {
+    INDArray in = OneHot.windows(features, size, steps, values, markEvery);
     INDArray fMask = featureMask ? OneHot.mask(features, size, steps) : null;
     if (perStep) {
       return new OneHot.Batch(

@@ -68,13 +68,18 @@ class FastLstmTest {
 
   /** Features [m, values, t]: one-hot or Gaussian. */
   private static INDArray features(Random rnd, int m, int t, boolean oneHot) {
-    INDArray f = Nd4j.zeros(DataType.FLOAT, m, VALUES, t);
+    return features(rnd, VALUES, m, t, oneHot);
+  }
+
+  /** As above with {@code width} features; one-hot values are drawn from {@code 0..VALUES-1}. */
+  private static INDArray features(Random rnd, int width, int m, int t, boolean oneHot) {
+    INDArray f = Nd4j.zeros(DataType.FLOAT, m, width, t);
     for (int b = 0; b < m; b++) {
       for (int s = 0; s < t; s++) {
         if (oneHot) {
           f.putScalar(new int[] {b, rnd.nextInt(VALUES), s}, 1.0);
         } else {
-          for (int k = 0; k < VALUES; k++) {
+          for (int k = 0; k < width; k++) {
             f.putScalar(new int[] {b, k, s}, rnd.nextGaussian());
           }
         }
@@ -119,7 +124,29 @@ class FastLstmTest {
 
   private static Batch perStepBatch(
       Random rnd, int m, int t, boolean oneHot, boolean featureMask, boolean labelMask) {
-    INDArray f = features(rnd, m, t, oneHot);
+    return perStepBatch(rnd, features(rnd, m, t, oneHot), featureMask, labelMask);
+  }
+
+  /**
+   * A stateful network's minibatch: {@code m} sequences of {@code segments} windows; one-hot values
+   * plus the window-start marker (feature {@code VALUES}) at each window's first step, as {@link
+   * io.echolstm.train.Inputs} encodes them, or Gaussian noise in every feature.
+   */
+  private static Batch statefulBatch(Random rnd, int m, int segments, int window, boolean oneHot) {
+    int t = segments * window;
+    INDArray f = features(rnd, Variant.STATEFUL.inputs(VALUES, window), m, t, oneHot);
+    for (int b = 0; oneHot && b < m; b++) {
+      for (int s = 0; s < t; s += window) {
+        f.putScalar(new int[] {b, VALUES, s}, 1.0);
+      }
+    }
+    return perStepBatch(rnd, f, false, true);
+  }
+
+  private static Batch perStepBatch(
+      Random rnd, INDArray f, boolean featureMask, boolean labelMask) {
+    int m = (int) f.size(0);
+    int t = (int) f.size(2);
     INDArray labels = Nd4j.zeros(DataType.FLOAT, m, VALUES, t);
     for (int b = 0; b < m; b++) {
       for (int s = 0; s < t; s++) {
@@ -340,7 +367,10 @@ class FastLstmTest {
       INDArray f = b.features();
       switch (kind) {
         case 0 -> f.putScalar(new int[] {2, 0, 1}, 0.999); // a value that is not exactly 1
-        case 1 -> f.putScalar(new int[] {3, 0, 2}, f.getDouble(3, 0, 2) + 1.0); // two ones (or a 2)
+        case 1 -> { // three ones (or a 2): two are a value and the marker, three are neither
+          f.putScalar(new int[] {3, 0, 2}, f.getDouble(3, 0, 2) + 1.0);
+          f.putScalar(new int[] {3, 1, 2}, f.getDouble(3, 1, 2) + 1.0);
+        }
         default -> f.putScalar(new int[] {5, VALUES - 1, 3}, -1e-30); // a tiny non-zero
       }
       MultiLayerNetwork[] nets = pair(Variant.STATELESS, 5, t);
@@ -361,14 +391,17 @@ class FastLstmTest {
     float[] y = {1, 0, 0, 1, 0, 0, 0, 1};
     hot = FastLstmHelper.oneHot(y, 2, 2, 2, null);
     assertEquals(List.of(0, -1, 1, 1), List.of(hot[0], hot[1], hot[2], hot[3]));
-    assertNull(FastLstmHelper.oneHot(new float[] {0, 1, 1}, 1, 3, 1, null));
+    // Two ones (a value and the window-start marker): both, the lower first.
+    hot = FastLstmHelper.oneHot(new float[] {0, 1, 1}, 1, 3, 1, null);
+    assertEquals(List.of(1, 2), List.of(hot[0], hot[1]));
+    assertNull(FastLstmHelper.oneHot(new float[] {1, 1, 1}, 1, 3, 1, null), "three ones");
     assertNull(FastLstmHelper.oneHot(new float[] {0, 0.5f, 0}, 1, 3, 1, null));
     assertNull(FastLstmHelper.oneHot(new float[] {0, 1, Float.NaN}, 1, 3, 1, null));
     assertNull(FastLstmHelper.oneHot(new float[] {2, 0, 0}, 1, 3, 1, null));
     hot = FastLstmHelper.oneHot(new float[] {1, 1, 0, 0}, 1, 2, 2, null);
-    assertEquals(List.of(0, 0), List.of(hot[0], hot[1]), "feature 0 at both steps");
-    assertNull(
-        FastLstmHelper.oneHot(new float[] {1, 1, 1, 0}, 1, 2, 2, null), "two ones at step 0");
+    assertEquals(List.of(0, 0, -1, -1), List.of(hot[0], hot[1], hot[2], hot[3]), "feature 0 twice");
+    hot = FastLstmHelper.oneHot(new float[] {1, 1, 1, 0}, 1, 2, 2, null);
+    assertEquals(List.of(0, 0, 1, -1), List.of(hot[0], hot[1], hot[2], hot[3]), "two at step 0");
   }
 
   @Test
@@ -648,7 +681,7 @@ class FastLstmTest {
     List<Step> fastSteps = recordSteps(nets[1]);
     List<Batch> batches = new ArrayList<>();
     for (int fit = 0; fit < 2; fit++) {
-      Batch b = perStepBatch(rnd, 8, segments * window, true, false, true);
+      Batch b = statefulBatch(rnd, 8, segments, window, true);
       batches.add(b);
       nets[0].fit(b.dataSet());
       nets[1].fit(b.dataSet());
@@ -712,6 +745,9 @@ class FastLstmTest {
       dRef.forward(x, dFrom, dl4jState);
     }
     FastLstmHelper.Stats s = stats(nets[1]);
+    // One-hot values plus the window-start marker: the row lookup ran, not the dense product.
+    assertEquals(0, s.denseForwards(), s.toString());
+    assertTrue(s.oneHotForwards() > 0, s.toString());
     assertEquals(2 * segments, s.backwards(), s.toString());
     assertTrue(s.forwardsReused() >= 2 * segments, "backprop reused the forward pass: " + s);
     assertEquals(0, s.declined(), s.toString());
@@ -738,10 +774,10 @@ class FastLstmTest {
     // are DL4J's standard (zero-state) ones: the carried pairing does not leak.
     Random rnd = new Random(7);
     MultiLayerNetwork[] nets = pair(Variant.STATEFUL, 3, 4);
-    Batch b = perStepBatch(rnd, 5, 12, true, false, true);
+    Batch b = statefulBatch(rnd, 5, 3, 4, true);
     nets[1].fit(b.dataSet());
     nets[0].setParams(nets[1].params().dup());
-    Batch c = perStepBatch(rnd, 5, 4, true, false, true);
+    Batch c = statefulBatch(rnd, 5, 1, 4, true);
     FastLstmLayer layer = (FastLstmLayer) lstmLayer(nets[1]);
     nets[1].rnnActivateUsingStoredState(c.features(), true, true);
     assertTrue(layer.backpropUsesCarriedState(), "a training forward from stored state pairs");
@@ -778,7 +814,7 @@ class FastLstmTest {
     }
     INDArray initial = nets[0].params().dup();
     for (int it = 0; it < 3; it++) {
-      Batch b = perStepBatch(rnd, 5, 10, false, false, true);
+      Batch b = statefulBatch(rnd, 5, 2, 5, false);
       nets[0].fit(b.dataSet());
       nets[1].fit(b.dataSet());
     }

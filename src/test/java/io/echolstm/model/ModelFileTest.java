@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.echolstm.config.Variant;
 import io.echolstm.testing.TinyModels;
 import io.echolstm.testing.TinyModels.Problem;
+import io.echolstm.train.Inputs;
 import io.echolstm.train.OneHot;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
@@ -49,8 +50,7 @@ class ModelFileTest {
       int[] seq = rnd.ints(p.length(), 0, p.values()).toArray();
       frames.addAll(Framing.frame(p.variant(), s, seq, p.window(), p.lag()));
     }
-    return OneHot.batch(
-        frames, p.values(), p.variant().perStepOutput(), p.variant().maskedInputs());
+    return new Inputs(p.variant(), p.values(), p.window()).encode(frames);
   }
 
   private static INDArray output(MultiLayerNetwork net, OneHot.Batch b) {
@@ -208,7 +208,7 @@ class ModelFileTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ModelFile.write(TinyModels.trained(p, 1, 1), wrong, bytes);
     assertTrue(
-        refused(bytes.toByteArray()).getMessage().contains("reads 7 values per step but"),
+        refused(bytes.toByteArray()).getMessage().contains("reads 7 features per step but"),
         "values 8 recorded, 7 in the network");
   }
 

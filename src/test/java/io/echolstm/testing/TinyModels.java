@@ -5,7 +5,7 @@ import io.echolstm.model.LstmImplementation;
 import io.echolstm.model.ModelFile;
 import io.echolstm.model.ModelInfo;
 import io.echolstm.model.NetworkFactory;
-import io.echolstm.train.OneHot;
+import io.echolstm.train.Inputs;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
 import java.io.IOException;
@@ -61,9 +61,7 @@ public final class TinyModels {
         }
         frames.addAll(Framing.frame(p.variant(), s, seq, p.window(), p.lag()));
       }
-      net.fit(
-          OneHot.batch(frames, p.values(), p.variant().perStepOutput(), p.variant().maskedInputs())
-              .toDataSet());
+      net.fit(new Inputs(p.variant(), p.values(), p.window()).encode(frames).toDataSet());
     }
     return net;
   }

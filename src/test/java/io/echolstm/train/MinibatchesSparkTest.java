@@ -40,7 +40,8 @@ class MinibatchesSparkTest extends SparkTestSession {
   void chunksOfAnEpochHoldEveryWindowOnceInOnePartitionPerWorker() {
     Dataset<Row> frames = frames(40);
     long windows = frames.count();
-    try (Minibatches batches = Minibatches.build(frames, 16, 3, VALUES, Variant.STATELESS)) {
+    try (Minibatches batches =
+        Minibatches.build(frames, 16, 3, new Inputs(Variant.STATELESS, VALUES, WINDOW))) {
       assertEquals(2, batches.minibatchesPerPartition().length, "one partition per worker");
       assertEquals(windows, batches.examples());
       int chunks = 3;
@@ -91,7 +92,8 @@ class MinibatchesSparkTest extends SparkTestSession {
   @Test
   void closingReleasesTheCache() {
     int before = spark.sparkContext().getPersistentRDDs().size();
-    Minibatches batches = Minibatches.build(frames(10), 8, 3, VALUES, Variant.STATELESS);
+    Minibatches batches =
+        Minibatches.build(frames(10), 8, 3, new Inputs(Variant.STATELESS, VALUES, WINDOW));
     assertEquals(before + 1, spark.sparkContext().getPersistentRDDs().size());
     batches.close();
     assertEquals(before, spark.sparkContext().getPersistentRDDs().size());

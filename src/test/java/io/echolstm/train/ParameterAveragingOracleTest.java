@@ -62,7 +62,8 @@ class ParameterAveragingOracleTest extends SparkTestSession {
     List<DataSet> out = new ArrayList<>();
     for (int b = 0; b < MINIBATCHES; b++) {
       out.add(
-          OneHot.batch(frames.subList(b * BATCH, (b + 1) * BATCH), VALUES, false, false)
+          new Inputs(Variant.STATELESS, VALUES, WINDOW)
+              .encode(frames.subList(b * BATCH, (b + 1) * BATCH))
               .toDataSet());
     }
     return out;
@@ -176,7 +177,8 @@ class ParameterAveragingOracleTest extends SparkTestSession {
     try (DistributedTrainer trainer =
             new DistributedTrainer(jsc, conf, settings, SEED, exportDir.toString());
         Minibatches batches =
-            Minibatches.build(frames, TWO_BATCH, SEED, VALUES, Variant.STATELESS)) {
+            Minibatches.build(
+                frames, TWO_BATCH, SEED, new Inputs(Variant.STATELESS, VALUES, WINDOW))) {
       assertEquals(WORKERS, trainer.workers());
       int[] perPartition = batches.minibatchesPerPartition();
       assertEquals(
