@@ -16,7 +16,7 @@
 # spark-submit flags, e.g. "--total-executor-cores 4"), SPARK_HOME (use an installed Spark),
 # SPARK_PROPERTIES_FILE (the --properties-file for a non-local MASTER; default
 # conf/spark-cluster.conf, empty for none), MAX_PHYSICAL_MEMORY (local masters: the resident memory
-# at which native arrays are reclaimed; default 3g, 0 for no ceiling).
+# at which native arrays are reclaimed; default 2500m, 0 for no ceiling).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,7 +81,7 @@ fi
 # cannot bring it below, so raise it together with DRIVER_MEMORY for larger sweeps).
 driver_opts="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties -Decholstm.home=$ROOT"
 if [[ "${MASTER:-local[*]}" == local* ]]; then
-  driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-3g}"
+  driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-2500m}"
 fi
 
 # shellcheck disable=SC2206 # SPARK_SUBMIT_ARGS is a list of flags on purpose
