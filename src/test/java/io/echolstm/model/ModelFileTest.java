@@ -212,6 +212,20 @@ class ModelFileTest {
         "values 8 recorded, 7 in the network");
   }
 
+  @Test
+  void aStatefulModelWithoutTheWindowStartMarkerIsRefusedWithAWayForward() throws IOException {
+    // A stateful window-3 model as versions before the marker saved it: 7 inputs for 7 values
+    // (a window-1 network has exactly that input).
+    Problem unmarked = new Problem(Variant.STATEFUL, 7, 1, 1, 8);
+    ModelInfo saved =
+        new ModelInfo(Variant.STATEFUL, 3, 1, 7, 16, 8, "tiny", "r", "p0", "experiment=tiny");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ModelFile.write(TinyModels.trained(unmarked, 1, 1), saved, bytes);
+    String message = refused(bytes.toByteArray()).getMessage();
+    assertTrue(message.contains("saved before window-start markers"), message);
+    assertTrue(message.contains("train the point again"), message);
+  }
+
   private static String propertiesText(ModelInfo info) throws IOException {
     java.io.StringWriter w = new java.io.StringWriter();
     info.toProperties().store(w, null);
