@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.echolstm.config.Variant;
 import io.echolstm.train.OneHot;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -36,6 +37,23 @@ class NetworkFactoryTest {
     a.init();
     b.init();
     assertEquals(a.params(), b.params());
+  }
+
+  @Test
+  void aStatefulWindowReadsTheWindowStartMarker() {
+    // LSTM parameters 4h(nIn + h) + 4h: nIn is values + 1 for stateful windows of several steps,
+    // values for windows of one step and for every other variant.
+    for (int window : new int[] {1, 3}) {
+      for (Variant v : Variant.values()) {
+        MultiLayerNetwork net =
+            new MultiLayerNetwork(
+                NetworkFactory.build(v, 10, 7, 0.01, 1, window, LstmImplementation.FAST));
+        net.init();
+        int nIn = v == Variant.STATEFUL && window > 1 ? 11 : 10;
+        assertEquals(nIn, net.layerInputSize(0), v + " window " + window);
+        assertEquals(4 * 7 * (nIn + 7) + 4 * 7, net.getLayer(0).numParams(), v + " " + window);
+      }
+    }
   }
 
   @Test
