@@ -114,8 +114,16 @@ public final class Main {
     return command;
   }
 
-  /** What {@code sweep} and {@code plan} both build from their options before any work. */
-  record Prepared(RunOptions options, List<ExperimentSettings> experiments, SweepPlan plan) {}
+  /**
+   * What {@code sweep} and {@code plan} both build from their options before any work, with the
+   * Hadoop configuration and the master they were checked against.
+   */
+  record Prepared(
+      RunOptions options,
+      List<ExperimentSettings> experiments,
+      SweepPlan plan,
+      Configuration hadoop,
+      String master) {}
 
   /**
    * Loads, validates and expands everything {@code options} name, and checks the results directory
@@ -131,9 +139,10 @@ public final class Main {
     List<ExperimentSettings> experiments = loader.load(options.experiments);
     SweepPlan plan = SweepPlan.expand(experiments);
     Configuration hadoop = hadoopConfiguration();
+    String master = master();
     checkResultsDir(options.resultsDir(), hadoop);
-    checkApproach(plan, master(), hadoop);
-    return new Prepared(options, experiments, plan);
+    checkApproach(plan, master, hadoop);
+    return new Prepared(options, experiments, plan, hadoop, master);
   }
 
   /** Runs a prepared sweep on the session spark-submit configured; returns the exit code. */
@@ -145,7 +154,12 @@ public final class Main {
       // Before Spark: takes the run's lease (released in the finally below), checks the plan.
       guard =
           RunGuard.open(
-              cli.resultsDir(), cli.runId(), hadoopConfiguration(), plan, master(), cli.overwrite);
+              cli.resultsDir(),
+              cli.runId(),
+              prepared.hadoop(),
+              plan,
+              prepared.master(),
+              cli.overwrite);
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return BAD_INPUT;

@@ -48,16 +48,16 @@ final class PlanCommand implements Callable<Integer> {
         RunGuard.checkPlan(
             options.resultsDir(),
             options.runId(),
-            Main.hadoopConfiguration(),
+            prepared.hadoop(),
             prepared.plan(),
-            Main.master(),
+            prepared.master(),
             options.overwrite);
       }
       committed =
           options.overwrite || options.runId == null
               ? Set.of()
               : ResultsTable.committedPoints(
-                  options.resultsDir(), Main.hadoopConfiguration(), options.runId());
+                  options.resultsDir(), prepared.hadoop(), options.runId());
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,22 +89,7 @@ final class ReportCommand implements Callable<Integer> {
         checkOut(outDir);
       }
       SortedSet<String> runs = ResultsTable.runIds(results, Main.hadoopConfiguration());
-      if (runs.isEmpty()) {
-        throw new ReportInputException(
-            "no results table in " + results + " (no run_id=*/point_id=*/*.parquet files)");
-      }
-      for (String id : wanted) {
-        if (!runs.contains(id)) {
-          throw new ReportInputException(
-              "run id '"
-                  + id
-                  + "' is not in the results table "
-                  + results
-                  + " (runs: "
-                  + abbreviate(runs)
-                  + ")");
-        }
-      }
+      ReportRuns.check(wanted, runs, results);
     } catch (SettingsException | ReportInputException e) {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
@@ -116,8 +103,13 @@ final class ReportCommand implements Callable<Integer> {
     try {
       spark = Main.startSpark("echo-lstm report");
       stage = "reading the results table";
-      List<PointResult> points =
-          ReportRuns.read(new ResultsTable(spark, results).read(), List.copyOf(wanted), results);
+      // Named runs: only their partitions are read; otherwise every run (the latest is picked).
+      ResultsTable table = new ResultsTable(spark, results);
+      Dataset<Row> rows =
+          wanted.isEmpty()
+              ? table.read()
+              : wanted.stream().map(table::run).reduce(Dataset::union).orElseThrow();
+      List<PointResult> points = ReportRuns.read(rows, List.copyOf(wanted), results);
       List<String> reported = points.stream().map(PointResult::runId).distinct().toList();
       Path target = Path.of(outDir != null ? outDir : defaultOut(reported));
       stage = "writing the report";
@@ -173,12 +165,5 @@ final class ReportCommand implements Callable<Integer> {
     if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
       throw new SettingsException("--out", "report directory is not writable: " + dir);
     }
-  }
-
-  private static String abbreviate(SortedSet<String> runs) {
-    List<String> all = new ArrayList<>(runs);
-    List<String> shown = all.subList(0, Math.min(10, all.size()));
-    return String.join(", ", shown)
-        + (all.size() > 10 ? ", and " + (all.size() - 10) + " more" : "");
   }
 }

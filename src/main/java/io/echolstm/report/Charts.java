@@ -220,7 +220,7 @@ final class Charts {
       Reach r = reach(p);
       Number y = r == null ? null : seconds ? r.seconds() : r.windows();
       if (y == null) {
-        missed.add(p.label() + (p.control() ? " (control)" : ""));
+        missed.add(pointName(p, false));
         continue;
       }
       targets.add(percent(r.target()));

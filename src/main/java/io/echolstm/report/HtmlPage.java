@@ -17,9 +17,6 @@ import java.util.stream.Stream;
  * (the charts are embedded as {@code data:} URIs). All text from the table is escaped.
  */
 final class HtmlPage {
-  /** Provenance columns: where and with what a point ran. */
-  static final List<String> PROVENANCE = ResultsSchema.PROVENANCE_COLUMNS;
-
   /**
    * The columns that hold a point's settings: its experiment and every setting declared per point
    * (the same declarations the table's columns come from).
@@ -213,7 +210,7 @@ final class HtmlPage {
       kv(h, "points", String.valueOf(rows.size()));
       kv(h, "started", extreme(rows, "started_at", false));
       kv(h, "ended", extreme(rows, "ended_at", true));
-      for (String column : PROVENANCE) {
+      for (String column : ResultsSchema.PROVENANCE_COLUMNS) {
         kv(h, column, distinct(rows, column));
       }
       h.append("</table>\n");

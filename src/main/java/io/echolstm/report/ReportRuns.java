@@ -2,6 +2,7 @@ package io.echolstm.report;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,26 +24,19 @@ public final class ReportRuns {
    * @throws ReportInputException when the table has no rows or a named run is not in it
    */
   public static List<PointResult> read(Dataset<Row> table, List<String> runIds, String where) {
-    List<Row> rows = table.collectAsList();
-    if (rows.isEmpty()) {
-      throw new ReportInputException(
-          "no results table in " + where + " (no run_id=*/point_id=*/*.parquet files)");
-    }
-    List<PointResult> all = rows.stream().map(PointResult::of).toList();
-    return select(all, runIds, where);
+    return select(table.collectAsList().stream().map(PointResult::of).toList(), runIds, where);
   }
 
-  /** As {@link #read}, on rows already read. */
-  static List<PointResult> select(List<PointResult> all, List<String> runIds, String where) {
-    if (all.isEmpty()) {
+  /**
+   * Refuses a report the table cannot give: no runs at all, or a named run it does not hold.
+   *
+   * @param known the table's run ids
+   * @param where the table's location, for messages
+   */
+  public static void check(Collection<String> wanted, Set<String> known, String where) {
+    if (known.isEmpty()) {
       throw new ReportInputException(
           "no results table in " + where + " (no run_id=*/point_id=*/*.parquet files)");
-    }
-    Set<String> known = new TreeSet<>();
-    all.forEach(p -> known.add(p.runId()));
-    Set<String> wanted = new LinkedHashSet<>(runIds);
-    if (wanted.isEmpty()) {
-      wanted.add(latest(all));
     }
     for (String id : wanted) {
       if (!known.contains(id)) {
@@ -55,6 +49,17 @@ public final class ReportRuns {
                 + list(known)
                 + ")");
       }
+    }
+  }
+
+  /** As {@link #read}, on rows already read. */
+  static List<PointResult> select(List<PointResult> all, List<String> runIds, String where) {
+    Set<String> known = new TreeSet<>();
+    all.forEach(p -> known.add(p.runId()));
+    check(runIds, known, where);
+    Set<String> wanted = new LinkedHashSet<>(runIds);
+    if (wanted.isEmpty()) {
+      wanted.add(latest(all));
     }
     List<PointResult> picked = new ArrayList<>();
     for (PointResult p : all) {

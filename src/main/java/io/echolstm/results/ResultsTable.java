@@ -175,12 +175,28 @@ public final class ResultsTable {
     }
     String prefix = ResultsSchema.POINT_ID + "=";
     for (var point : fs.listStatus(run, p -> p.getName().startsWith(prefix))) {
-      if (point.isDirectory()
-          && fs.listStatus(point.getPath(), p -> p.getName().endsWith(".parquet")).length > 0) {
+      if (isCommitted(fs, point)) {
         ids.add(point.getPath().getName().substring(prefix.length()));
       }
     }
     return ids;
+  }
+
+  /** True for a {@code point_id=P} directory holding a Parquet file: a committed point. */
+  private static boolean isCommitted(FileSystem fs, FileStatus point) throws java.io.IOException {
+    return point.isDirectory()
+        && fs.listStatus(point.getPath(), p -> p.getName().endsWith(".parquet")).length > 0;
+  }
+
+  /** True when a run directory holds at least one committed point (stops at the first). */
+  private static boolean hasCommittedPoint(FileSystem fs, Path run) throws java.io.IOException {
+    String prefix = ResultsSchema.POINT_ID + "=";
+    for (var point : fs.listStatus(run, p -> p.getName().startsWith(prefix))) {
+      if (isCommitted(fs, point)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -213,7 +229,7 @@ public final class ResultsTable {
       String prefix = ResultsSchema.RUN_ID + "=";
       for (var run : fs.listStatus(root, p -> p.getName().startsWith(prefix))) {
         String id = run.getPath().getName().substring(prefix.length());
-        if (run.isDirectory() && !committedPoints(dir, hadoop, id).isEmpty()) {
+        if (run.isDirectory() && hasCommittedPoint(fs, run.getPath())) {
           ids.add(id);
         }
       }
