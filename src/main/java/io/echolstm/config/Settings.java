@@ -1,11 +1,13 @@
 package io.echolstm.config;
 
 import io.echolstm.model.LstmImplementation;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.stream.Collectors;
 
 /**
  * Every setting a sweep understands, each declared once (see {@link Setting}). A key not declared
@@ -23,7 +25,7 @@ public final class Settings {
       Setting.list(
               "sweep.variants",
               "stateless",
-              "stateless, stateful, masked, whole-sequence, seq2seq",
+              Arrays.stream(Variant.values()).map(Variant::id).collect(Collectors.joining(", ")),
               "model variants to sweep (see below)",
               id -> Variant.parse("sweep.variants", id))
           .perPoint("variant", String.class, p -> p.variant().id());
@@ -357,9 +359,11 @@ public final class Settings {
     return Optional.ofNullable(BY_KEY.get(key));
   }
 
+  private static final List<Setting<?>> PER_POINT = ALL.stream().filter(Setting::perPoint).toList();
+
   /** The declarations recorded per point, in point-key and column order. */
   public static List<Setting<?>> perPoint() {
-    return ALL.stream().filter(Setting::perPoint).toList();
+    return PER_POINT;
   }
 
   /** The key table of {@code --help}: one line per declaration. */

@@ -1,7 +1,6 @@
 package io.echolstm.config;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -71,7 +70,7 @@ public enum Variant {
 
   /** The name used in configs and in the results table. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return Setting.id(this);
   }
 
   /**

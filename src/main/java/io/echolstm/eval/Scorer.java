@@ -1,6 +1,5 @@
 package io.echolstm.eval;
 
-import io.echolstm.config.Variant;
 import io.echolstm.train.Inputs;
 import io.echolstm.train.OneHot;
 import io.echolstm.window.Frame;
@@ -17,13 +16,11 @@ public final class Scorer {
 
   private final MultiLayerNetwork network;
   private final Inputs inputs;
-  private final Variant variant;
   private final int batchSize;
 
   public Scorer(MultiLayerNetwork network, Inputs inputs, int batchSize) {
     this.network = network;
     this.inputs = inputs;
-    this.variant = inputs.variant();
     this.batchSize = batchSize;
   }
 
@@ -86,7 +83,8 @@ public final class Scorer {
       int steps = frames.get(i).labels().length;
       best[i] = new int[steps];
       for (int s = 0; s < steps; s++) {
-        INDArray dist = variant.perStepOutput() ? out.slice(i).getColumn(s) : out.getRow(i);
+        INDArray dist =
+            inputs.variant().perStepOutput() ? out.slice(i).getColumn(s) : out.getRow(i);
         best[i][s] = dist.argMax().getInt(0);
       }
     }
@@ -115,7 +113,7 @@ public final class Scorer {
         }
         double p;
         int best;
-        if (variant.perStepOutput()) {
+        if (inputs.variant().perStepOutput()) {
           p = out.getDouble(i, label, s);
           best = argmax.getInt(i, s);
         } else {

@@ -3,7 +3,6 @@ package io.echolstm.model;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -150,10 +149,5 @@ public final class ModelFile {
     int newline = m.indexOf('\n');
     m = newline < 0 ? m : m.substring(0, newline);
     return m.length() > 200 ? m.substring(0, 200) + " ..." : m;
-  }
-
-  /** Reads a stream fully; for callers holding a stream rather than bytes. */
-  public static Saved read(InputStream in, String name) throws IOException {
-    return read(in.readAllBytes(), name);
   }
 }

@@ -87,11 +87,6 @@ public final class Predictor {
     }
   }
 
-  /** The loaded model (network and how it frames sequences). */
-  public ModelFile.Saved model() {
-    return model;
-  }
-
   public ModelInfo info() {
     return model.info();
   }
@@ -152,14 +147,7 @@ public final class Predictor {
         v = part.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
       }
       if (v < 0 || v >= values) {
-        throw new PredictException(
-            "sequence value "
-                + (i + 1)
-                + " is out of range: "
-                + part
-                + " (this model reads integers 0.."
-                + (values - 1)
-                + ")");
+        throw outOfRange(i + 1, part, values);
       }
       out[i] = (int) v;
     }
@@ -181,14 +169,7 @@ public final class Predictor {
     ModelInfo info = model.info();
     for (int i = 0; i < sequence.length; i++) {
       if (sequence[i] < 0 || sequence[i] >= info.values()) {
-        throw new PredictException(
-            "sequence value "
-                + (i + 1)
-                + " is out of range: "
-                + sequence[i]
-                + " (this model reads integers 0.."
-                + (info.values() - 1)
-                + ")");
+        throw outOfRange(i + 1, sequence[i], info.values());
       }
     }
     checkLength(sequence.length, info);
@@ -205,6 +186,17 @@ public final class Predictor {
           "sequence of " + sequence.length + " values gives this model no window to echo");
     }
     return new Echo(echo[0], echo[1]);
+  }
+
+  private static PredictException outOfRange(int position, Object shown, int values) {
+    return new PredictException(
+        "sequence value "
+            + position
+            + " is out of range: "
+            + shown
+            + " (this model reads integers 0.."
+            + (values - 1)
+            + ")");
   }
 
   /**

@@ -85,7 +85,7 @@ public final class ModelStore {
    */
   public int removeAbandonedTemps(String runId) {
     try {
-      Path run = new Path(new Path(dir, DIR), ResultsSchema.RUN_ID + "=" + runId);
+      Path run = ResultsTable.runDirectory(new Path(dir, DIR), runId);
       FileSystem fs = run.getFileSystem(hadoop);
       if (!fs.exists(run)) {
         return 0;

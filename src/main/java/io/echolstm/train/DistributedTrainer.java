@@ -23,19 +23,6 @@ public final class DistributedTrainer implements AutoCloseable {
   private long windows;
 
   /**
-   * @param exportDirectory where the Export approach writes its minibatch files; deleted first
-   *     (files a crashed run left there) and again by {@link #close}
-   */
-  public DistributedTrainer(
-      JavaSparkContext jsc,
-      MultiLayerConfiguration conf,
-      TrainSettings train,
-      long seed,
-      String exportDirectory) {
-    this(jsc, conf, train, jsc.defaultParallelism(), seed, exportDirectory);
-  }
-
-  /**
    * @param defaultParallelism what {@code train.workers=auto} resolves to: the run's value, fixed
    *     when it started, so every point of a run trains with the worker count its plan records
    * @param exportDirectory where the Export approach writes its minibatch files; deleted first

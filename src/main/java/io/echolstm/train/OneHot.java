@@ -60,17 +60,10 @@ public final class OneHot {
     return out;
   }
 
-  /** {@code [n, steps]}: 1 where the value is present, 0 where it is {@code -1}. */
-  public static INDArray mask(int[][] rows) {
-    int steps = rows.length == 0 ? 0 : rows[0].length;
-    int[] flat = new int[rows.length * steps];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, flat, i * steps, steps);
-    }
-    return mask(flat, rows.length, steps);
-  }
-
-  /** As {@link #mask(int[][])}, from {@code n} rows of {@code steps} laid end to end. */
+  /**
+   * {@code [n, steps]} from {@code n} rows of {@code steps} values laid end to end: 1 where the
+   * value is present, 0 where it is {@code -1}.
+   */
   public static INDArray mask(int[] flat, int n, int steps) {
     INDArray out = Nd4j.zeros(DataType.FLOAT, n, steps);
     DataBuffer data = out.data();

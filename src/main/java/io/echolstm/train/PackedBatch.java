@@ -43,19 +43,13 @@ public record PackedBatch(int size, int steps, int labelSteps, int[] features, i
   }
 
   /**
-   * The arrays a network needs.
+   * The arrays a network needs ({@link Inputs} decides the flags for a variant).
    *
    * @param perStep labels are per input step ({@code [n, values, steps]} plus a label mask) rather
    *     than one per frame ({@code [n, values]})
    * @param featureMask attach a feature mask (variants whose inputs have masked steps)
-   */
-  public OneHot.Batch encode(int values, boolean perStep, boolean featureMask) {
-    return encode(values, perStep, featureMask, 0);
-  }
-
-  /**
-   * As {@link #encode(int, boolean, boolean)}, with a window-start marker every {@code markEvery}
-   * steps when it is positive (see {@link OneHot#windows(int[], int, int, int, int)}).
+   * @param markEvery when positive, a window-start marker every {@code markEvery} steps (see {@link
+   *     OneHot#windows(int[], int, int, int, int)})
    */
   public OneHot.Batch encode(int values, boolean perStep, boolean featureMask, int markEvery) {
     INDArray in = OneHot.windows(features, size, steps, values, markEvery);

@@ -175,7 +175,8 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             LENGTH,
             WORKERS);
     try (DistributedTrainer trainer =
-            new DistributedTrainer(jsc, conf, settings, SEED, exportDir.toString());
+            new DistributedTrainer(
+                jsc, conf, settings, jsc.defaultParallelism(), SEED, exportDir.toString());
         Minibatches batches =
             Minibatches.build(
                 frames, TWO_BATCH, SEED, new Inputs(Variant.STATELESS, VALUES, WINDOW))) {
