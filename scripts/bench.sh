@@ -54,8 +54,22 @@ done
 # Each part's figures go to their own report, recorded in their own section of BENCHMARKS.md, so
 # running some parts again updates those and keeps the others.
 part=""
-say() { echo "$*" | tee -a "$BENCH_DIR/report-$part.md"; }
+record() { tee -a "$BENCH_DIR/report-$part.md"; }
+say() { echo "$*" | record; }
 log() { echo "bench.sh: $*" >&2; }
+# The summary table of a sweep's log (log lines after it, e.g. the lease's release, left out).
+summary_table() { sed -n '/^experiment /,$p' "$1" | grep -vE '^[0-9]{2}:[0-9]{2}:[0-9]{2} ' | record; }
+# The PyTorch peer, one thread: windows/s of torch_echo.py at a batch size, and the wall seconds
+# of its tutorial sweep (interpreter start included; its output kept in peer-sweep.log).
+peer_windows_per_s() {
+  OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$1" 2000 1 | sed -E 's/.*samples\/s=([0-9]+).*/\1/'
+}
+peer_sweep_seconds() {
+  local start
+  start="$(now)"
+  OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
+  echo "$(now) - $start" | bc
+}
 
 # Build once, so no timed run includes the build.
 (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
@@ -95,7 +109,7 @@ throughput_point() {
     >"$BENCH_DIR/$name.log" 2>&1
 }
 
-declare -A local_rate peer_rate
+declare -A local_rate
 if wants throughput; then
   part=throughput
   say "### Steady-state training throughput (window 5, lag 1, hidden 50, 2 workers, local[*])"
@@ -114,11 +128,10 @@ if wants throughput; then
     throughput_point "$b" "throughput-$b"
     local_rate[$b]="$(steady_rate "$BENCH_DIR/throughput-$b.log")"
     if $with_peer; then
-      peer_rate[$b]="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
-        sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
+      peer="$(peer_windows_per_s "$b")"
       ratio=n/a
-      [[ "${local_rate[$b]}" != n/a ]] && ratio="$(echo "scale=2; ${local_rate[$b]} / ${peer_rate[$b]}" | bc)"
-      say "| $b | ${local_rate[$b]} | ${peer_rate[$b]} | $ratio |"
+      [[ "${local_rate[$b]}" != n/a ]] && ratio="$(echo "scale=2; ${local_rate[$b]} / $peer" | bc)"
+      say "| $b | ${local_rate[$b]} | $peer | $ratio |"
     else
       say "| $b | ${local_rate[$b]} |"
     fi
@@ -151,18 +164,14 @@ if wants tutorial; then
     --run-id tutorial >"$BENCH_DIR/tutorial.log" 2>&1
   tutorial_s="$(echo "$(now) - $start" | bc)"
   if wants peer && have_peer; then
-    start="$(now)"
-    OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
-    peer_sweep_s="$(echo "$(now) - $start" | bc)"
+    peer_sweep_s="$(peer_sweep_seconds)"
   fi
   say "### Tutorial sweep to a decided table (target 0.99 on validation), local[*]"
   say ""
   say "Wall time as the user waits for it (JVM and Spark start-up included, jar built): $(printf '%.1f' "$tutorial_s") s"
   say ""
   say '```'
-  # The summary table only (log lines after it, e.g. the lease's release, are left out).
-  sed -n '/^experiment /,$p' "$BENCH_DIR/tutorial.log" | grep -vE '^[0-9]{2}:[0-9]{2}:[0-9]{2} ' |
-    tee -a "$BENCH_DIR/report-$part.md"
+  summary_table "$BENCH_DIR/tutorial.log"
   say '```'
   say ""
   if [[ -n "${peer_sweep_s:-}" ]]; then
@@ -185,7 +194,7 @@ if wants extensions; then
   say "Wall time $(printf '%.1f' "$ext_s") s; peak resident memory $ext_rss_mb MB."
   say ""
   say '```'
-  sed -n '/^experiment /,$p' "$BENCH_DIR/extensions.log" | tee -a "$BENCH_DIR/report-$part.md"
+  summary_table "$BENCH_DIR/extensions.log"
   say '```'
   say ""
 fi
@@ -250,16 +259,12 @@ if [[ "${parts[*]}" == peer ]]; then
     say "| batch | peer windows/s |"
     say "|---|---|"
     for b in 32 128 256; do
-      rate="$(OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_echo.py" "$b" 2000 1 |
-        sed -E 's/.*samples\/s=([0-9]+).*/\1/')"
-      say "| $b | $rate |"
+      say "| $b | $(peer_windows_per_s "$b") |"
     done
     say ""
-    start="$(now)"
-    OMP_NUM_THREADS=1 "$PYTHON" "$PEER_DIR/torch_sweep.py" 128 1 >"$BENCH_DIR/peer-sweep.log"
-    say "Peer tutorial sweep (torch_sweep.py 128 1, interpreter start included): $(printf '%.1f' "$(echo "$(now) - $start" | bc)") s"
+    say "Peer tutorial sweep (torch_sweep.py 128 1, interpreter start included): $(printf '%.1f' "$(peer_sweep_seconds)") s"
     say '```'
-    tee -a "$BENCH_DIR/report-$part.md" <"$BENCH_DIR/peer-sweep.log"
+    record <"$BENCH_DIR/peer-sweep.log"
     say '```'
   fi
   say ""

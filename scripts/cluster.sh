@@ -92,15 +92,16 @@ live_pid() {
   echo "$pid"
 }
 
-# The daemons that were started, by their pid files (workers in order, then the master): stop and
-# status act on these, so a CLUSTER_WORKERS that differs from the start's changes nothing.
+# The workers that were started, by their pid files (in order), then the master: stop and status
+# act on these, so a CLUSTER_WORKERS that differs from the start's changes nothing.
 started_daemons() {
   local file
-  [[ -d "$PID_DIR" ]] || return 0
-  while IFS= read -r file; do
-    echo "${file%.pid}"
-  done < <(find "$PID_DIR" -maxdepth 1 -name 'worker-*.pid' -printf '%f\n' | sort -t- -k2,2n)
-  [[ ! -e "$PID_DIR/master.pid" ]] || echo master
+  if [[ -d "$PID_DIR" ]]; then
+    while IFS= read -r file; do
+      echo "${file%.pid}"
+    done < <(find "$PID_DIR" -maxdepth 1 -name 'worker-*.pid' -printf '%f\n' | sort -t- -k2,2n)
+  fi
+  echo master
 }
 
 # Waits until a log file has a line matching a pattern, or the process dies, or time runs out.
@@ -264,11 +265,8 @@ stop() {
 }
 
 status() {
-  local name pid code=0 names
-  names="$(started_daemons)"
-  # The master is reported even when its pid file is gone; workers only as started.
-  [[ "$names" == *master* ]] || names+=$'\n'master
-  for name in $names; do
+  local name pid code=0
+  for name in $(started_daemons); do
     if pid="$(live_pid "$PID_DIR/$name.pid")"; then
       echo "$name: running, pid $pid, log $LOG_DIR/$name.log"
     else
