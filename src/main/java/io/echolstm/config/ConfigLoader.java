@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -148,56 +149,86 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Builds one experiment's records from its effective values, each with {@code v.get(Settings.X)}.
+   *
+   * @throws IllegalStateException naming a declared setting this method did not read: a setting
+   *     must reach the record its key prefix names, so every load fails until it does
+   */
   private ExperimentSettings resolve(String name) {
     Values v = new Values(name);
+    ExperimentSettings experiment;
     try {
-      DataSettings data =
-          new DataSettings(
-              v.get(Settings.DATA_VALUES),
-              v.get(Settings.DATA_SEQUENCE_LENGTH),
-              v.get(Settings.DATA_TRAIN_SEQUENCES),
-              v.get(Settings.DATA_EVAL_SEQUENCES),
-              v.get(Settings.DATA_VALIDATION_SEQUENCES),
-              v.get(Settings.DATA_PARTITIONS));
-      TrainSettings train =
-          new TrainSettings(
-              v.get(Settings.TRAIN_WORKERS),
-              v.get(Settings.TRAIN_BATCH_SIZE),
-              v.get(Settings.TRAIN_AVERAGING_FREQUENCY),
-              v.get(Settings.TRAIN_PREFETCH),
-              v.get(Settings.TRAIN_SAVE_UPDATER),
-              v.get(Settings.TRAIN_APPROACH),
-              v.get(Settings.TRAIN_REPARTITION),
-              v.get(Settings.TRAIN_COLLECT_STATS),
-              v.get(Settings.MODEL_LSTM),
-              v.get(Settings.TRAIN_EPOCHS),
-              v.get(Settings.TRAIN_LEARNING_RATE),
-              v.get(Settings.TRAIN_TARGET_ACCURACY),
-              v.get(Settings.TRAIN_MAX_SECONDS),
-              v.get(Settings.TRAIN_PATIENCE),
-              v.get(Settings.TRAIN_MIN_IMPROVEMENT),
-              v.get(Settings.EVAL_EVERY_WINDOWS));
-      return new ExperimentSettings(
-          name,
-          v.description(),
-          v.get(Settings.SEED),
-          data,
-          train,
-          v.get(Settings.EVAL_BATCH_SIZE),
-          v.get(Settings.SWEEP_LAGS),
-          v.get(Settings.SWEEP_WINDOWS),
-          v.get(Settings.MODEL_HIDDEN),
-          v.get(Settings.SWEEP_VARIANTS),
-          v.get(Settings.SWEEP_CONCURRENCY),
-          v.get(Settings.MODEL_SAVE));
+      experiment =
+          new ExperimentSettings(
+              name,
+              v.description(),
+              v.get(Settings.SEED),
+              new SweepSettings(
+                  v.get(Settings.SWEEP_VARIANTS),
+                  v.get(Settings.SWEEP_LAGS),
+                  v.get(Settings.SWEEP_WINDOWS),
+                  v.get(Settings.SWEEP_CONCURRENCY)),
+              new DataSettings(
+                  v.get(Settings.DATA_VALUES),
+                  v.get(Settings.DATA_SEQUENCE_LENGTH),
+                  v.get(Settings.DATA_TRAIN_SEQUENCES),
+                  v.get(Settings.DATA_EVAL_SEQUENCES),
+                  v.get(Settings.DATA_VALIDATION_SEQUENCES),
+                  v.get(Settings.DATA_PARTITIONS)),
+              new ModelSettings(
+                  v.get(Settings.MODEL_HIDDEN),
+                  v.get(Settings.MODEL_LSTM),
+                  v.get(Settings.MODEL_SAVE)),
+              new TrainSettings(
+                  v.get(Settings.TRAIN_WORKERS),
+                  v.get(Settings.TRAIN_BATCH_SIZE),
+                  v.get(Settings.TRAIN_AVERAGING_FREQUENCY),
+                  v.get(Settings.TRAIN_PREFETCH),
+                  v.get(Settings.TRAIN_SAVE_UPDATER),
+                  v.get(Settings.TRAIN_APPROACH),
+                  v.get(Settings.TRAIN_REPARTITION),
+                  v.get(Settings.TRAIN_COLLECT_STATS),
+                  v.get(Settings.TRAIN_EPOCHS),
+                  v.get(Settings.TRAIN_LEARNING_RATE),
+                  v.get(Settings.TRAIN_TARGET_ACCURACY),
+                  v.get(Settings.TRAIN_MAX_SECONDS),
+                  v.get(Settings.TRAIN_PATIENCE),
+                  v.get(Settings.TRAIN_MIN_IMPROVEMENT)),
+              new EvalSettings(
+                  v.get(Settings.EVAL_EVERY_WINDOWS), v.get(Settings.EVAL_BATCH_SIZE)));
     } catch (SettingsException e) {
       throw v.renamed(e);
+    }
+    requireEveryOneRead(Settings.ALL, v.read);
+    return experiment;
+  }
+
+  /**
+   * Throws unless every setting of {@code declared} is in {@code read}: a declaration that no
+   * record receives would be accepted from the user and silently do nothing.
+   *
+   * @throws IllegalStateException naming the first unread key
+   */
+  static void requireEveryOneRead(List<Setting<?>> declared, Set<Setting<?>> read) {
+    for (Setting<?> s : declared) {
+      if (!read.contains(s)) {
+        throw new IllegalStateException(
+            "setting "
+                + s.key()
+                + " is declared in Settings.ALL but ConfigLoader.resolve never reads it: pass"
+                + " v.get(Settings.X) to the record its key prefix names, or remove the"
+                + " declaration");
+      }
     }
   }
 
   /** The effective values of one experiment, remembering which key each came from. */
   private final class Values {
     private final String experiment;
+
+    /** The settings {@link #get} has returned, for {@link #requireEveryOneRead}. */
+    private final Set<Setting<?>> read = new HashSet<>();
 
     Values(String experiment) {
       this.experiment = experiment;
@@ -232,8 +263,18 @@ public final class ConfigLoader {
       return overrides.getOrDefault(scoped, fileValues.getOrDefault(scoped, ""));
     }
 
-    /** The setting's effective value, parsed and checked by its declaration. */
+    /**
+     * The setting's effective value, parsed and checked by its declaration.
+     *
+     * @throws IllegalStateException when the setting is not in {@link Settings#ALL}: the user could
+     *     not set it, and it would have no README row, column or {@code --help} line
+     */
     <T> T get(Setting<T> setting) {
+      if (Settings.byKey(setting.key()).orElse(null) != setting) {
+        throw new IllegalStateException(
+            "setting " + setting.key() + " is read by ConfigLoader but not listed in Settings.ALL");
+      }
+      read.add(setting);
       return setting.parse(raw(setting));
     }
 

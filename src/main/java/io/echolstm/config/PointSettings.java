@@ -1,9 +1,9 @@
 package io.echolstm.config;
 
 /**
- * The settings one sweep point trains with: one value of each swept list plus the experiment's
- * fixed settings. {@link Setting#pointValue} reads a declaration's value from it, so the point key
- * and the results columns both come from the declarations.
+ * The settings one sweep point trains with: one value of each swept list plus its experiment's
+ * records. {@link Setting#pointValue} reads a declaration's value from it, so the point key and the
+ * results columns both come from the declarations.
  */
 public interface PointSettings {
   Variant variant();
@@ -18,7 +18,22 @@ public interface PointSettings {
 
   DataSettings data();
 
+  /**
+   * The experiment's model settings; of its {@code hidden} sizes, this point trains {@link
+   * #hidden()}.
+   */
+  ModelSettings model();
+
   TrainSettings train();
 
-  int evalBatchSize();
+  EvalSettings eval();
+
+  /**
+   * The parameter-averaging workers: {@code train.workers} as configured ({@link
+   * TrainSettings#AUTO_WORKERS} for {@code auto}) while the point is planned, the count it trained
+   * with once its row records it.
+   */
+  default int workers() {
+    return train().workers();
+  }
 }

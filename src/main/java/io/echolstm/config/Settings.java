@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every setting a sweep understands, each declared once (see {@link Setting}). A key not declared
- * here (nor {@code experiments} / {@code experiment.NAME.KEY}) is refused by {@link ConfigLoader}.
+ * here (nor {@code experiments} / {@code experiment.NAME.KEY}) is refused by {@link ConfigLoader},
+ * and a declaration the loader does not read into a settings record stops every load.
  *
  * <p>The order of {@link #ALL} is the order of the point key (which must not change: it names the
  * points an existing results table holds), of the settings columns, of {@code --help} and of the
@@ -126,7 +127,7 @@ public final class Settings {
       Setting.autoInteger(
           "sweep.concurrency",
           "concurrency",
-          ExperimentSettings.AUTO_CONCURRENCY,
+          SweepSettings.AUTO_CONCURRENCY,
           1,
           256,
           "points trained at once; `auto` = Spark's cores / workers per point. The smallest value"
@@ -143,7 +144,7 @@ public final class Settings {
               "parameter-averaging workers; `auto` = Spark's default parallelism when the run starts"
                   + " (on a cluster: the executor cores registered by then), the same for all its"
                   + " points (the column holds the resolved count)")
-          .perPoint("workers", Integer.class, p -> p.train().workers())
+          .perPoint("workers", Integer.class, PointSettings::workers)
           .keyFormat(v -> v.equals(TrainSettings.AUTO_WORKERS) ? "auto" : String.valueOf(v));
 
   public static final Setting<Integer> TRAIN_BATCH_SIZE =
@@ -184,7 +185,7 @@ public final class Settings {
               "fast",
               "LSTM layer implementation: `fast` (DL4J's LSTM math with fewer, larger native calls;"
                   + " same parameters, outputs and gradients) or `dl4j` (DL4J's own layer)")
-          .perPoint("lstm", String.class, p -> p.train().lstm().id());
+          .perPoint("lstm", String.class, p -> p.model().lstm().id());
 
   public static final Setting<Approach> TRAIN_APPROACH =
       Setting.enumeration(
@@ -290,7 +291,7 @@ public final class Settings {
               1_000_000_000,
               "evaluate on the validation set (and add a `history` entry) about every this many"
                   + " training windows, inside epochs too")
-          .perPoint("eval_every_windows", Integer.class, p -> p.train().evalEveryWindows());
+          .perPoint("eval_every_windows", Integer.class, p -> p.eval().everyWindows());
 
   public static final Setting<Integer> EVAL_BATCH_SIZE =
       Setting.integer(
@@ -300,7 +301,7 @@ public final class Settings {
               1,
               65_536,
               "windows per forward pass in evaluation")
-          .perPoint("eval_batch_size", Integer.class, PointSettings::evalBatchSize);
+          .perPoint("eval_batch_size", Integer.class, p -> p.eval().batchSize());
 
   public static final Setting<ModelSave> MODEL_SAVE =
       Setting.enumeration(

@@ -1,11 +1,10 @@
 package io.echolstm.config;
 
-import io.echolstm.model.LstmImplementation;
 import java.util.OptionalDouble;
 
 /**
- * Every knob of distributed training, all explicit (the training master's own defaults are never
- * relied on).
+ * The {@code train.*} settings: every knob of distributed training, all explicit (the training
+ * master's own defaults are never relied on), and when a point stops.
  *
  * @param workers parameter-averaging workers, or {@link #AUTO_WORKERS} for Spark's default
  *     parallelism
@@ -16,7 +15,6 @@ import java.util.OptionalDouble;
  * @param approach how training data reaches the workers
  * @param repartition when the training RDD is rebalanced across workers
  * @param collectStats have the training master time its phases and log the split per point
- * @param lstm the LSTM layer's implementation (both compute the same function)
  * @param epochs passes over the training windows; with a target, the most
  * @param learningRate Adam learning rate
  * @param targetAccuracy stop once validation accuracy (on reachable labels, where the variant has
@@ -25,8 +23,6 @@ import java.util.OptionalDouble;
  * @param patience stop once this many evaluations in a row brought no validation-loss improvement
  *     of at least {@code minImprovement}; 0 never stops on a plateau
  * @param minImprovement validation-loss decrease (nats) that counts as an improvement
- * @param evalEveryWindows evaluate on the validation set and record a history entry every this many
- *     training windows (rounded to whole chunks of an epoch), and at the end
  */
 public record TrainSettings(
     int workers,
@@ -37,14 +33,12 @@ public record TrainSettings(
     Approach approach,
     Repartitioning repartition,
     boolean collectStats,
-    LstmImplementation lstm,
     int epochs,
     double learningRate,
     OptionalDouble targetAccuracy,
     OptionalDouble maxSeconds,
     int patience,
-    double minImprovement,
-    int evalEveryWindows) {
+    double minImprovement) {
 
   /** Use as many workers as Spark's default parallelism. */
   public static final int AUTO_WORKERS = 0;
@@ -56,35 +50,12 @@ public record TrainSettings(
     Settings.TRAIN_PREFETCH.check(prefetch);
     Settings.TRAIN_APPROACH.check(approach);
     Settings.TRAIN_REPARTITION.check(repartition);
-    Settings.MODEL_LSTM.check(lstm);
     Settings.TRAIN_EPOCHS.check(epochs);
     Settings.TRAIN_LEARNING_RATE.check(learningRate);
     Settings.TRAIN_TARGET_ACCURACY.check(targetAccuracy);
     Settings.TRAIN_MAX_SECONDS.check(maxSeconds);
     Settings.TRAIN_PATIENCE.check(patience);
     Settings.TRAIN_MIN_IMPROVEMENT.check(minImprovement);
-    Settings.EVAL_EVERY_WINDOWS.check(evalEveryWindows);
-  }
-
-  /** These settings with {@code workers} resolved (as recorded in the results table). */
-  public TrainSettings withWorkers(int resolved) {
-    return new TrainSettings(
-        resolved,
-        batchSize,
-        averagingFrequency,
-        prefetch,
-        saveUpdater,
-        approach,
-        repartition,
-        collectStats,
-        lstm,
-        epochs,
-        learningRate,
-        targetAccuracy,
-        maxSeconds,
-        patience,
-        minImprovement,
-        evalEveryWindows);
   }
 
   /** The number of workers to train with, given Spark's default parallelism. */

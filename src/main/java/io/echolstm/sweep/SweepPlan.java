@@ -2,6 +2,7 @@ package io.echolstm.sweep;
 
 import io.echolstm.config.ExperimentSettings;
 import io.echolstm.config.ModelSave;
+import io.echolstm.config.SweepSettings;
 import io.echolstm.config.Variant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +15,7 @@ import java.util.Set;
  * The sweep as data: every point, expanded up front from the picked experiments.
  *
  * @param points the points, in the order they are started and reported
- * @param concurrency points trained at once, or {@link ExperimentSettings#AUTO_CONCURRENCY}
+ * @param concurrency points trained at once, or {@link SweepSettings#AUTO_CONCURRENCY}
  * @param savedModels ids of the points whose trained network is saved ({@code model.save})
  */
 public record SweepPlan(List<SweepPoint> points, int concurrency, Set<String> savedModels) {
@@ -43,30 +44,18 @@ public record SweepPlan(List<SweepPoint> points, int concurrency, Set<String> sa
   public static SweepPlan expand(List<ExperimentSettings> experiments) {
     List<SweepPoint> points = new ArrayList<>();
     List<ModelSave> saves = new ArrayList<>();
-    int concurrency = ExperimentSettings.AUTO_CONCURRENCY;
+    int concurrency = SweepSettings.AUTO_CONCURRENCY;
     for (ExperimentSettings e : experiments) {
-      if (e.concurrency() != ExperimentSettings.AUTO_CONCURRENCY) {
-        concurrency =
-            concurrency == ExperimentSettings.AUTO_CONCURRENCY
-                ? e.concurrency()
-                : Math.min(concurrency, e.concurrency());
+      int c = e.sweep().concurrency();
+      if (c != SweepSettings.AUTO_CONCURRENCY) {
+        concurrency = concurrency == SweepSettings.AUTO_CONCURRENCY ? c : Math.min(concurrency, c);
       }
-      for (Variant variant : e.variants()) {
-        for (int hidden : e.hidden()) {
-          for (int window : e.windows()) {
-            for (int lag : e.lags()) {
-              points.add(
-                  new SweepPoint(
-                      e.name(),
-                      variant,
-                      lag,
-                      window,
-                      hidden,
-                      e.seed(),
-                      e.data(),
-                      e.train(),
-                      e.evalBatchSize()));
-              saves.add(e.modelSave());
+      for (Variant variant : e.sweep().variants()) {
+        for (int hidden : e.model().hidden()) {
+          for (int window : e.sweep().windows()) {
+            for (int lag : e.sweep().lags()) {
+              points.add(point(e, variant, hidden, window, lag));
+              saves.add(e.model().save());
             }
           }
         }
@@ -80,6 +69,13 @@ public record SweepPlan(List<SweepPoint> points, int concurrency, Set<String> sa
       }
     }
     return new SweepPlan(points, concurrency, saved);
+  }
+
+  /** The point of experiment {@code e} with these values of its swept lists. */
+  private static SweepPoint point(
+      ExperimentSettings e, Variant variant, int hidden, int window, int lag) {
+    return new SweepPoint(
+        e.name(), variant, lag, window, hidden, e.seed(), e.data(), e.model(), e.train(), e.eval());
   }
 
   /** True when {@code point}'s trained network is saved with its row. */

@@ -1,6 +1,8 @@
 package io.echolstm.sweep;
 
 import io.echolstm.config.DataSettings;
+import io.echolstm.config.EvalSettings;
+import io.echolstm.config.ModelSettings;
 import io.echolstm.config.PointSettings;
 import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
@@ -26,15 +28,18 @@ public record SweepPoint(
     int hidden,
     long seed,
     DataSettings data,
+    ModelSettings model,
     TrainSettings train,
-    int evalBatchSize)
+    EvalSettings eval)
     implements PointSettings {
 
   public SweepPoint {
     Objects.requireNonNull(experiment, "experiment");
     Objects.requireNonNull(variant, "variant");
     Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(model, "model");
     Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(eval, "eval");
     if (lag < 0 || lag >= data.sequenceLength()) {
       throw new SettingsException(Settings.SWEEP_LAGS.key(), "lag out of range: " + lag);
     }
@@ -76,20 +81,6 @@ public record SweepPoint(
     return key.toString();
   }
 
-  /** This point with {@code train.workers=auto} resolved, as its row records it. */
-  public SweepPoint withWorkers(int workers) {
-    return new SweepPoint(
-        experiment,
-        variant,
-        lag,
-        window,
-        hidden,
-        seed,
-        data,
-        train.withWorkers(workers),
-        evalBatchSize);
-  }
-
   /** A short, path-safe id derived from {@link #key()}. */
   public String id() {
     try {
@@ -98,6 +89,62 @@ public record SweepPoint(
       return "p" + HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
+  /**
+   * This point's settings as its row records them: {@link #workers()} is the count it trained with
+   * ({@code train.workers=auto} resolved), all else as planned.
+   */
+  public PointSettings withWorkers(int workers) {
+    return new Trained(this, workers);
+  }
+
+  /** A planned point with the worker count it trained with. */
+  private record Trained(SweepPoint planned, int workers) implements PointSettings {
+    @Override
+    public Variant variant() {
+      return planned.variant();
+    }
+
+    @Override
+    public int lag() {
+      return planned.lag();
+    }
+
+    @Override
+    public int window() {
+      return planned.window();
+    }
+
+    @Override
+    public int hidden() {
+      return planned.hidden();
+    }
+
+    @Override
+    public long seed() {
+      return planned.seed();
+    }
+
+    @Override
+    public DataSettings data() {
+      return planned.data();
+    }
+
+    @Override
+    public ModelSettings model() {
+      return planned.model();
+    }
+
+    @Override
+    public TrainSettings train() {
+      return planned.train();
+    }
+
+    @Override
+    public EvalSettings eval() {
+      return planned.eval();
     }
   }
 

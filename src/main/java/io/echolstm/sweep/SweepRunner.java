@@ -1,6 +1,6 @@
 package io.echolstm.sweep;
 
-import io.echolstm.config.ExperimentSettings;
+import io.echolstm.config.SweepSettings;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
@@ -149,7 +149,7 @@ public final class SweepRunner {
    * each point uses its own workers' cores.
    */
   int concurrency(SweepPlan plan) {
-    if (plan.concurrency() != ExperimentSettings.AUTO_CONCURRENCY) {
+    if (plan.concurrency() != SweepSettings.AUTO_CONCURRENCY) {
       return plan.concurrency();
     }
     int cores = defaultParallelism;
@@ -327,7 +327,7 @@ public final class SweepRunner {
             train.learningRate(),
             point.seed(),
             point.window(),
-            train.lstm());
+            point.model().lstm());
     List<HistoryEntry> history = new ArrayList<>();
     StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
     StopRule.Reason reason = null;
@@ -356,7 +356,7 @@ public final class SweepRunner {
           DistributedEvaluator.cache(
               frames(point, Seeds.EVAL_STREAM, data.evalSequences(), data.partitions()));
       double prepareSeconds = (System.nanoTime() - prepareStart) / 1e9;
-      int chunks = chunksPerEpoch(trainWindowCount, train.evalEveryWindows(), batches);
+      int chunks = chunksPerEpoch(trainWindowCount, point.eval().everyWindows(), batches);
       LOG.info(
           "{}: training on {} windows x up to {} epochs ({} minibatches of up to {} in {} partitions,"
               + " validation every {} chunk(s) of ~{} windows){}; data prepared in {} s",
@@ -385,7 +385,7 @@ public final class SweepRunner {
           stage.enter("validating");
           validation =
               DistributedEvaluator.evaluate(
-                  jsc, trainer.network(), inputs, validationFrames, point.evalBatchSize());
+                  jsc, trainer.network(), inputs, validationFrames, point.eval().batchSize());
           history.add(
               new HistoryEntry(
                   epochs,
@@ -439,9 +439,9 @@ public final class SweepRunner {
       stage.enter("evaluating");
       Metrics metrics =
           DistributedEvaluator.evaluate(
-              jsc, trainer.network(), inputs, testFrames, point.evalBatchSize());
+              jsc, trainer.network(), inputs, testFrames, point.eval().batchSize());
       int[][] sample =
-          new Scorer(trainer.network(), inputs, point.evalBatchSize())
+          new Scorer(trainer.network(), inputs, point.eval().batchSize())
               .expectedAndPredicted(DistributedEvaluator.sample(testFrames, 0));
       LOG.info("{}: test sequence 0, expected:  {}", tag, Arrays.toString(sample[0]));
       LOG.info("{}: test sequence 0, predicted: {}", tag, Arrays.toString(sample[1]));

@@ -30,11 +30,11 @@ class ConfigLoaderTest {
     assertEquals(ConfigLoader.DEFAULT_EXPERIMENT, e.name());
     assertEquals(100, e.data().values());
     assertEquals(25, e.data().sequenceLength());
-    assertEquals(List.of(1), e.lags());
-    assertEquals(List.of(Variant.STATELESS), e.variants());
+    assertEquals(List.of(1), e.sweep().lags());
+    assertEquals(List.of(Variant.STATELESS), e.sweep().variants());
     assertEquals(TrainSettings.AUTO_WORKERS, e.train().workers());
     assertEquals(Approach.DIRECT, e.train().approach());
-    assertEquals(5000, e.train().evalEveryWindows());
+    assertEquals(5000, e.eval().everyWindows());
     assertEquals(3, e.train().patience());
   }
 
@@ -59,12 +59,12 @@ class ConfigLoaderTest {
     assertEquals(List.of("a", "b"), all.stream().map(ExperimentSettings::name).toList());
     ExperimentSettings a = all.get(0);
     ExperimentSettings b = all.get(1);
-    assertEquals(List.of(4), a.windows());
-    assertEquals(List.of(3), b.windows());
-    assertEquals(List.of(30), a.hidden());
-    assertEquals(List.of(40), b.hidden());
-    assertEquals(List.of(1), a.lags());
-    assertEquals(List.of(0, 1, 2), b.lags());
+    assertEquals(List.of(4), a.sweep().windows());
+    assertEquals(List.of(3), b.sweep().windows());
+    assertEquals(List.of(30), a.model().hidden());
+    assertEquals(List.of(40), b.model().hidden());
+    assertEquals(List.of(1), a.sweep().lags());
+    assertEquals(List.of(0, 1, 2), b.sweep().lags());
     assertEquals("the second one", b.description());
   }
 
@@ -214,13 +214,13 @@ class ConfigLoaderTest {
     assertEquals(
         List.of("echo-current", "beginner-mistake", "echo-lag"),
         all.stream().map(ExperimentSettings::name).toList());
-    assertEquals(List.of(0), all.get(0).lags());
-    assertEquals(List.of(1), all.get(0).windows());
-    assertEquals(List.of(15), all.get(0).hidden());
-    assertEquals(List.of(1), all.get(1).lags());
-    assertEquals(List.of(1), all.get(1).windows());
-    assertEquals(List.of(5), all.get(2).windows());
-    assertTrue(all.get(2).lags().containsAll(List.of(0, 1, 2, 3, 4, 5)));
+    assertEquals(List.of(0), all.get(0).sweep().lags());
+    assertEquals(List.of(1), all.get(0).sweep().windows());
+    assertEquals(List.of(15), all.get(0).model().hidden());
+    assertEquals(List.of(1), all.get(1).sweep().lags());
+    assertEquals(List.of(1), all.get(1).sweep().windows());
+    assertEquals(List.of(5), all.get(2).sweep().windows());
+    assertTrue(all.get(2).sweep().lags().containsAll(List.of(0, 1, 2, 3, 4, 5)));
   }
 
   /**
@@ -232,6 +232,6 @@ class ConfigLoaderTest {
     assertEquals((byte) 0xEF, Files.readAllBytes(file)[0]);
     List<ExperimentSettings> all = new ConfigLoader().file(file).load(List.of());
     assertEquals("a", all.get(0).name());
-    assertEquals(List.of(0, 1, 2), all.get(0).lags());
+    assertEquals(List.of(0, 1, 2), all.get(0).sweep().lags());
   }
 }

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.model.LstmImplementation;
 import io.echolstm.results.ResultsSchema;
+import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -24,49 +30,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The declarations in {@link Settings} drive the loader, point key, columns, --help and README. */
 class SettingsTest {
-  /** Settings that do not decide a point's result: neither in the point key nor a column. */
-  private static final Set<String> RUN_LEVEL =
-      Set.of("sweep.concurrency", "train.collect-stats", "model.save");
-
-  /** Columns that are not settings: identity, metrics and provenance. */
-  private static final Set<String> NOT_SETTINGS =
-      Set.of(
-          "run_id",
-          "point_id",
-          "point_key",
-          "experiment",
-          "control",
-          "accuracy",
-          "reachable_accuracy",
-          "exact_match_accuracy",
-          "loss",
-          "chance_accuracy",
-          "validation_accuracy",
-          "validation_loss",
-          "eval_windows",
-          "eval_labels",
-          "train_windows",
-          "epochs",
-          "stop_reason",
-          "windows_to_target",
-          "seconds_to_target",
-          "history",
-          "train_seconds",
-          "prepare_seconds",
-          "windows_per_second",
-          "final_train_score",
-          "sample_expected",
-          "sample_predicted",
-          "model_path",
-          "master",
-          "spark_version",
-          "dl4j_version",
-          "java_version",
-          "os_name",
-          "os_arch",
-          "started_at",
-          "ended_at");
-
   private static final Map<Class<?>, DataType> SQL_TYPES =
       Map.of(
           Integer.class, DataTypes.IntegerType,
@@ -75,25 +38,23 @@ class SettingsTest {
           Boolean.class, DataTypes.BooleanType,
           String.class, DataTypes.StringType);
 
+  /** The record each key prefix names; a key without a prefix is a component of the experiment. */
+  private static final Map<String, Class<? extends Record>> RECORDS =
+      Map.of(
+          "sweep", SweepSettings.class,
+          "data", DataSettings.class,
+          "model", ModelSettings.class,
+          "train", TrainSettings.class,
+          "eval", EvalSettings.class);
+
   static SweepPoint defaultPoint() {
-    ExperimentSettings e = new ConfigLoader().load(List.of()).get(0);
-    return new SweepPoint(
-        e.name(),
-        e.variants().get(0),
-        e.lags().get(0),
-        e.windows().get(0),
-        e.hidden().get(0),
-        e.seed(),
-        e.data(),
-        e.train(),
-        e.evalBatchSize());
+    return SweepPlan.expand(new ConfigLoader().load(List.of())).points().get(0);
   }
 
   @Test
   void everyDeclarationDrivesLoaderPointKeyColumnHelpAndReadme() throws IOException {
     String key = defaultPoint().key();
     List<String> readmeRows = readmeTable().lines().toList();
-    List<String> settingColumns = new ArrayList<>();
     for (Setting<?> s : Settings.ALL) {
       // the loader accepts the key, plain and experiment-scoped, and its default parses
       new ConfigLoader().set(s.key() + "=" + s.defaultValue()).load(List.of());
@@ -103,25 +64,84 @@ class SettingsTest {
       assertTrue(
           readmeRows.stream().anyMatch(r -> r.startsWith("| `" + s.key() + "` |")),
           s.key() + ": no README row");
-      if (RUN_LEVEL.contains(s.key())) {
-        assertTrue(!s.perPoint(), s.key() + " is run-level");
-        continue;
+      assertTrue(Settings.usage().contains("  " + s.key() + " "), s.key() + ": not in --help");
+      // a run-level setting says so to the user; a per-point one is in the key and the table
+      assertEquals(!s.perPoint(), s.doc().contains("run-level"), s.key());
+      if (s.perPoint()) {
+        String name = s.pointKeyName().orElseThrow();
+        assertTrue(key.contains(" " + name + "="), s.key() + ": not in point key " + key);
+        String column = s.column().orElseThrow();
+        StructField field = ResultsSchema.SCHEMA.apply(column);
+        assertEquals(SQL_TYPES.get(s.columnType()), field.dataType(), column);
       }
-      assertTrue(s.perPoint(), s.key() + " must be recorded per point");
-      String name = s.pointKeyName().orElseThrow();
-      assertTrue(key.contains(" " + name + "="), s.key() + ": not in point key " + key);
-      String column = s.column().orElseThrow();
-      StructField field = ResultsSchema.SCHEMA.apply(column);
-      assertEquals(SQL_TYPES.get(s.columnType()), field.dataType(), column);
-      settingColumns.add(column);
     }
-    // every results column is a declared setting or a known identity/metric/provenance column
-    for (String column : ResultsSchema.SCHEMA.fieldNames()) {
+  }
+
+  /**
+   * A declaration the loader does not read into a record would be accepted and do nothing: every
+   * load refuses to finish instead, naming it; so does a setting read but missing from {@link
+   * Settings#ALL} (it would have no README row, column or help line).
+   */
+  @Test
+  void aDeclarationTheLoaderDoesNotReadStopsEveryLoad() {
+    Setting<Integer> unread = Setting.integer("train.unread", "unread", 1, 0, 9, "not wired");
+    List<Setting<?>> declared = new ArrayList<>(Settings.ALL);
+    declared.add(unread);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> ConfigLoader.requireEveryOneRead(declared, new HashSet<>(Settings.ALL)));
+    assertTrue(e.getMessage().startsWith("setting train.unread is declared"), e.getMessage());
+    ConfigLoader.requireEveryOneRead(Settings.ALL, new HashSet<>(Settings.ALL));
+  }
+
+  @Test
+  void everySettingsConstantIsInAll() throws IllegalAccessException {
+    int constants = 0;
+    for (Field f : Settings.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == Setting.class) {
+        assertTrue(Settings.ALL.contains(f.get(null)), f.getName() + " is not in Settings.ALL");
+        constants++;
+      }
+    }
+    assertEquals(Settings.ALL.size(), constants);
+  }
+
+  /**
+   * {@code data.sequence-length} is {@code DataSettings.sequenceLength}, {@code seed} is {@code
+   * ExperimentSettings.seed}: a key lives in the record its prefix names, and each component of
+   * those records is a declared key.
+   */
+  @Test
+  void eachKeyLivesInTheRecordItsPrefixNames() {
+    Set<String> declared = new HashSet<>();
+    for (Setting<?> s : Settings.ALL) {
+      int dot = s.key().indexOf('.');
+      Class<? extends Record> owner =
+          dot < 0 ? ExperimentSettings.class : RECORDS.get(s.key().substring(0, dot));
+      assertTrue(owner != null, s.key() + ": no settings record for its prefix");
+      String component = camelCase(s.key().substring(dot + 1));
       assertTrue(
-          settingColumns.contains(column) || NOT_SETTINGS.contains(column),
-          column + " is neither a declared setting nor a known non-setting column");
+          Arrays.stream(owner.getRecordComponents()).anyMatch(c -> c.getName().equals(component)),
+          s.key() + " is not " + owner.getSimpleName() + "." + component);
+      declared.add(s.key());
     }
-    assertEquals(Settings.ALL.size() - RUN_LEVEL.size(), settingColumns.size());
+    RECORDS.forEach(
+        (prefix, type) -> {
+          for (RecordComponent c : type.getRecordComponents()) {
+            String key = prefix + "." + c.getName().replaceAll("([A-Z])", "-$1").toLowerCase();
+            assertTrue(declared.contains(key), type.getSimpleName() + "." + c.getName());
+          }
+        });
+  }
+
+  private static String camelCase(String key) {
+    StringBuilder out = new StringBuilder();
+    for (String part : key.split("-")) {
+      out.append(
+          out.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+    }
+    return out.toString();
   }
 
   /** Point keys name the points an existing table holds: they must not change with the code. */
@@ -136,6 +156,8 @@ class SettingsTest {
             + " max_seconds=none patience=3 min_improvement=0.01 eval_every_windows=5000"
             + " eval_batch_size=256",
         defaultPoint().key());
+    // p + the first 16 hex digits of the key's SHA-256, as sha256sum prints it
+    assertEquals("p9d92cd2545ec2a13", defaultPoint().id());
     TrainSettings t =
         new TrainSettings(
             2,
@@ -146,17 +168,24 @@ class SettingsTest {
             Approach.EXPORT,
             Repartitioning.NUM_PARTITIONS_WORKERS_DIFFERS,
             true,
-            LstmImplementation.DL4J,
             4,
             0.5,
             OptionalDouble.of(0.99),
             OptionalDouble.of(60),
             0,
-            0.0,
-            100);
+            0.0);
     SweepPoint p =
         new SweepPoint(
-            "x", Variant.WHOLE_SEQUENCE, 2, 3, 7, -1, new DataSettings(10, 9, 8, 7, 6, 5), t, 64);
+            "x",
+            Variant.WHOLE_SEQUENCE,
+            2,
+            3,
+            7,
+            -1,
+            new DataSettings(10, 9, 8, 7, 6, 5),
+            new ModelSettings(List.of(7, 8), LstmImplementation.DL4J, ModelSave.TRUE),
+            t,
+            new EvalSettings(100, 64));
     assertEquals(
         "experiment=x variant=whole-sequence lag=2 window=3 hidden=7 seed=-1 values=10"
             + " sequence_length=9 train_sequences=8 eval_sequences=7 validation_sequences=6"
@@ -251,8 +280,18 @@ class SettingsTest {
     SettingsException e =
         assertThrows(SettingsException.class, () -> new DataSettings(100, 25, 10, 10, 10, 10_001));
     assertEquals("partitions must be <= 10000, found 10001 (key data.partitions)", e.getMessage());
-    ExperimentSettings ok = new ConfigLoader().load(List.of()).get(0);
     SettingsException dup =
+        assertThrows(
+            SettingsException.class,
+            () ->
+                new SweepSettings(
+                    List.of(Variant.MASKED, Variant.MASKED), List.of(1), List.of(5), 0));
+    assertEquals("sweep.variants", dup.key());
+    assertEquals(
+        "eval.batch-size",
+        assertThrows(SettingsException.class, () -> new EvalSettings(5000, 0)).key());
+    ExperimentSettings ok = new ConfigLoader().load(List.of()).get(0);
+    SettingsException stateful =
         assertThrows(
             SettingsException.class,
             () ->
@@ -260,16 +299,12 @@ class SettingsTest {
                     "x",
                     "",
                     1,
+                    new SweepSettings(List.of(Variant.STATEFUL), List.of(1), List.of(5), 0),
                     ok.data(),
+                    new ModelSettings(List.of(50), LstmImplementation.DL4J, ModelSave.AUTO),
                     ok.train(),
-                    256,
-                    List.of(1),
-                    List.of(5),
-                    List.of(50),
-                    List.of(Variant.MASKED, Variant.MASKED),
-                    0,
-                    ModelSave.AUTO));
-    assertEquals("sweep.variants", dup.key());
+                    ok.eval()));
+    assertEquals("model.lstm", stateful.key());
   }
 
   private static String readmeTable() throws IOException {

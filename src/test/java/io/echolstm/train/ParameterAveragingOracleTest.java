@@ -84,14 +84,12 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             approach,
             Repartitioning.NEVER,
             false,
-            lstm,
             1,
             0.05,
             OptionalDouble.empty(),
             OptionalDouble.empty(),
             0,
-            0.0,
-            1000);
+            0.0);
     SparkDl4jMultiLayer sparkNet =
         new SparkDl4jMultiLayer(jsc, conf, TrainingMasters.parameterAveraging(settings, 1, SEED));
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
@@ -158,14 +156,12 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             Approach.DIRECT,
             Repartitioning.NEVER,
             false,
-            lstm,
             EPOCHS,
             0.05,
             OptionalDouble.empty(),
             OptionalDouble.empty(),
             0,
-            0.0,
-            1000);
+            0.0);
     var frames =
         WindowFrames.frame(
             SequenceFrames.generate(spark, SEED, Seeds.TRAIN_STREAM, SEQUENCES, 3, VALUES, LENGTH),
