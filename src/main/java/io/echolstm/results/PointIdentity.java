@@ -1,13 +1,13 @@
 package io.echolstm.results;
 
-/**
- * Which point of which run a row describes.
- *
- * @param runId the run ({@code --run-id}); a partition column
- * @param pointId a hash of the point key; a partition column
- * @param pointKey every setting that decides the point's result, as text
- * @param experiment the config's experiment name
- * @param control whether the label is out of the model's sight (expected at chance)
- */
+/** Which point of which run a row describes. Each component's {@link ColumnDoc} is its meaning. */
 public record PointIdentity(
-    String runId, String pointId, String pointKey, String experiment, boolean control) {}
+    @ColumnDoc("the run (`--run-id`; partition column)") String runId,
+    @ColumnDoc("`p` + 16 hex digits of SHA-256 of `point_key` (partition column)") String pointId,
+    @ColumnDoc("every setting that decides the point's result, `name=value` separated by spaces")
+        String pointKey,
+    @ColumnDoc("experiment name") String experiment,
+    @ColumnDoc(
+            "the label is not in the model's input (lag ≥ window, except for `whole-sequence` and"
+                + " `stateful`): a control, expected to stay at chance")
+        boolean control) {}

@@ -6,59 +6,51 @@ import java.util.List;
 /**
  * What training and evaluating one point measured. Metrics come from the test stream; {@code
  * validation*}, the stop reason and the history from the validation stream that decided when to
- * stop. Nullable (boxed) fields are SQL NULL when they do not apply.
- *
- * @param accuracy test accuracy over all labels
- * @param reachableAccuracy test accuracy over labels inside the model's sight, null if none
- * @param exactMatchAccuracy per-step variants: share of sequences with every step right
- * @param loss mean test cross-entropy
- * @param chanceAccuracy 1 / values
- * @param validationAccuracy the last validation evaluation's headline accuracy
- * @param validationLoss the last validation evaluation's loss
- * @param evalWindows test windows evaluated
- * @param evalLabels test labels evaluated
- * @param trainWindows labelled training windows per epoch
- * @param epochs epochs started
- * @param stopReason {@code target}, {@code plateau} or {@code budget}
- * @param windowsToTarget training windows when the target was reached, else null
- * @param secondsToTarget training seconds when the target was reached, else null
- * @param history every validation evaluation, in order
- * @param trainSeconds fit wall time, evaluation excluded
- * @param prepareSeconds time to frame, batch and cache the point's data
- * @param windowsPerSecond training windows / train seconds
- * @param finalTrainScore the network's last training score
- * @param sampleExpected test sequence 0's expected echo
- * @param samplePredicted test sequence 0's predicted echo
- * @param modelPath the saved network, relative to the results directory ({@link
- *     ModelStore#relativePath}); null when the point's model was not saved ({@code model.save})
- * @param startedAt when the point started
- * @param endedAt when its row was built
+ * stop. Nullable (boxed) fields are SQL NULL when they do not apply. Each component's {@link
+ * ColumnDoc} is its meaning.
  */
 public record PointOutcome(
-    double accuracy,
-    Double reachableAccuracy,
-    Double exactMatchAccuracy,
-    double loss,
-    double chanceAccuracy,
-    Double validationAccuracy,
-    Double validationLoss,
-    long evalWindows,
-    long evalLabels,
-    long trainWindows,
-    int epochs,
-    String stopReason,
-    Long windowsToTarget,
-    Double secondsToTarget,
-    List<HistoryEntry> history,
-    double trainSeconds,
-    double prepareSeconds,
-    double windowsPerSecond,
-    double finalTrainScore,
-    String sampleExpected,
-    String samplePredicted,
-    String modelPath,
-    Instant startedAt,
-    Instant endedAt) {
+    @ColumnDoc("test labels whose most probable value is the label") double accuracy,
+    @ColumnDoc("the same over labels whose value is in the model's input (null: none are)")
+        Double reachableAccuracy,
+    @ColumnDoc("`seq2seq`: windows whose reachable steps are all right (null otherwise)")
+        Double exactMatchAccuracy,
+    @ColumnDoc("mean test cross-entropy per label, nats (chance level: ln `values`)") double loss,
+    @ColumnDoc("1 / `values`") double chanceAccuracy,
+    @ColumnDoc(
+            "the last validation evaluation's accuracy (reachable accuracy where there are"
+                + " reachable labels), on which the point stopped")
+        Double validationAccuracy,
+    @ColumnDoc("the last validation evaluation's loss") Double validationLoss,
+    @ColumnDoc("test windows scored") long evalWindows,
+    @ColumnDoc("test labels scored (`seq2seq`: several per window)") long evalLabels,
+    @ColumnDoc("distinct training windows") long trainWindows,
+    @ColumnDoc("the epoch in progress when the point stopped (1-based)") int epochs,
+    @ColumnDoc("`target`, `plateau` or `budget` (see \"When a point stops\")") String stopReason,
+    @ColumnDoc("training windows fitted when the validation target was reached (null: not reached)")
+        Long windowsToTarget,
+    @ColumnDoc("training time when the validation target was reached (null: not reached)")
+        Double secondsToTarget,
+    @ColumnDoc("one entry per validation evaluation") List<HistoryEntry> history,
+    @ColumnDoc(
+            "fit time of distributed training (evaluation and data preparation excluded; with"
+                + " `export`, export included)")
+        double trainSeconds,
+    @ColumnDoc(
+            "generating, framing, batching and caching the point's training, validation and test"
+                + " data")
+        double prepareSeconds,
+    @ColumnDoc("training windows fitted / `train_seconds`") double windowsPerSecond,
+    @ColumnDoc("last minibatch loss reported by the training master") double finalTrainScore,
+    @ColumnDoc("labels of held-out test sequence 0") String sampleExpected,
+    @ColumnDoc("predictions for held-out test sequence 0") String samplePredicted,
+    @ColumnDoc(
+            "the point's saved network, relative to the results directory:"
+                + " `_models/run_id=R/point_id=P.zip` (null: not saved, see `model.save` and"
+                + " \"Models you can use\")")
+        String modelPath,
+    @ColumnDoc("when the point started (UTC)") Instant startedAt,
+    @ColumnDoc("when its row was built, just before it was committed (UTC)") Instant endedAt) {
   public PointOutcome {
     history = List.copyOf(history);
   }

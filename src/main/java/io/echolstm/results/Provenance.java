@@ -7,15 +7,15 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Where a result was computed: master, library versions and platform (floating-point results differ
- * across CPUs and BLAS builds).
+ * across CPUs and BLAS builds). Each component's {@link ColumnDoc} is its meaning.
  */
 public record Provenance(
-    String master,
-    String sparkVersion,
-    String dl4jVersion,
-    String javaVersion,
-    String osName,
-    String osArch) {
+    @ColumnDoc("the Spark master the run used") String master,
+    @ColumnDoc("Spark's version") String sparkVersion,
+    @ColumnDoc("DL4J's version") String dl4jVersion,
+    @ColumnDoc("the driver's Java version") String javaVersion,
+    @ColumnDoc("the driver's operating system") String osName,
+    @ColumnDoc("the driver's CPU architecture") String osArch) {
 
   public static Provenance of(SparkSession spark) {
     return new Provenance(

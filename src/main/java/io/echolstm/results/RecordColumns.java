@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -44,6 +45,48 @@ final class RecordColumns {
       fields.add(DataTypes.createStructField(column(c.getName()), sqlType(c), true));
     }
     return fields;
+  }
+
+  /** A column and its one-line meaning, for the README's results table. */
+  record Documented(StructField field, String doc) {}
+
+  /**
+   * {@link #fields} with each component's {@link ColumnDoc}; a list of records is documented by its
+   * own doc followed by its element's fields and their docs.
+   *
+   * @throws IllegalStateException naming a component without a {@link ColumnDoc}
+   */
+  static List<Documented> documented(Class<? extends Record> type) {
+    List<Documented> out = new ArrayList<>();
+    List<StructField> fields = fields(type);
+    RecordComponent[] components = type.getRecordComponents();
+    for (int i = 0; i < components.length; i++) {
+      String doc = doc(type, components[i]);
+      if (fields.get(i).dataType() instanceof ArrayType array
+          && array.elementType() instanceof StructType) {
+        Type element =
+            ((ParameterizedType) components[i].getGenericType()).getActualTypeArguments()[0];
+        List<String> parts = new ArrayList<>();
+        for (Documented d : documented(((Class<?>) element).asSubclass(Record.class))) {
+          parts.add("`" + d.field().name() + "` (" + d.doc() + ")");
+        }
+        doc += ", each with " + String.join(", ", parts);
+      }
+      out.add(new Documented(fields.get(i), doc));
+    }
+    return out;
+  }
+
+  private static String doc(Class<?> type, RecordComponent c) {
+    ColumnDoc doc = c.getAnnotation(ColumnDoc.class);
+    if (doc == null) {
+      throw new IllegalStateException(
+          type.getSimpleName()
+              + "."
+              + c.getName()
+              + " has no @ColumnDoc: say what its column means");
+    }
+    return doc.value();
   }
 
   /** {@link #fields} as a struct, for a record nested in a column (a list of them). */

@@ -4,6 +4,8 @@ import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -21,7 +23,11 @@ public final class ResultsSchema {
   /** One evaluation during training; see {@link HistoryEntry}. */
   public static final StructType HISTORY_ENTRY = RecordColumns.struct(HistoryEntry.class);
 
-  public static final StructType SCHEMA = schema();
+  /** Every column with its meaning, in table order. */
+  private static final List<RecordColumns.Documented> COLUMNS = columns();
+
+  public static final StructType SCHEMA =
+      DataTypes.createStructType(COLUMNS.stream().map(RecordColumns.Documented::field).toList());
 
   /** The provenance columns ({@code master}, versions, platform), in table order. */
   public static final List<String> PROVENANCE_COLUMNS =
@@ -29,15 +35,41 @@ public final class ResultsSchema {
 
   private ResultsSchema() {}
 
-  private static StructType schema() {
-    List<StructField> fields = new ArrayList<>(RecordColumns.fields(PointIdentity.class));
+  private static List<RecordColumns.Documented> columns() {
+    List<RecordColumns.Documented> columns =
+        new ArrayList<>(RecordColumns.documented(PointIdentity.class));
     for (Setting<?> s : Settings.perPoint()) {
-      fields.add(
-          DataTypes.createStructField(
-              s.column().orElseThrow(), RecordColumns.sqlType(s.columnType()), true));
+      columns.add(
+          new RecordColumns.Documented(
+              DataTypes.createStructField(
+                  s.column().orElseThrow(), RecordColumns.sqlType(s.columnType()), true),
+              "setting `" + s.key() + "`"));
     }
-    fields.addAll(RecordColumns.fields(PointOutcome.class));
-    fields.addAll(RecordColumns.fields(Provenance.class));
-    return DataTypes.createStructType(fields);
+    columns.addAll(RecordColumns.documented(PointOutcome.class));
+    columns.addAll(RecordColumns.documented(Provenance.class));
+    return List.copyOf(columns);
+  }
+
+  /** The README's results table (Markdown): one row per column, in table order. */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder("| column | type | meaning |\n|---|---|---|\n");
+    for (RecordColumns.Documented c : COLUMNS) {
+      out.append("| `")
+          .append(c.field().name())
+          .append("` | ")
+          .append(typeName(c.field().dataType()))
+          .append(" | ")
+          .append(c.doc())
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  /** Spark SQL's name of a type, with a list of structs as {@code array of struct}. */
+  private static String typeName(DataType type) {
+    if (type instanceof ArrayType array) {
+      return "array of " + typeName(array.elementType());
+    }
+    return type instanceof StructType ? "struct" : type.simpleString();
   }
 }
