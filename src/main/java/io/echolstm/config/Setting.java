@@ -15,8 +15,8 @@ import java.util.function.Function;
  * One setting, declared once: its key, how its text is parsed, the check its value must pass
  * (including a documented ceiling for every size), its default and a one-line doc. When the setting
  * decides a point's result, the declaration also names its point-key entry and results column and
- * how to read its value from a {@link PointSettings}. The loader, {@code SweepPoint.key()}, the
- * results schema, {@code --help} and the README's key table all iterate over {@link Settings#ALL}.
+ * how to read its value from a {@link PointSettings}. The loader, the point key ({@link PointKey}),
+ * the results schema, {@code --help} and the README's tables all iterate over {@link Settings#ALL}.
  *
  * @param <T> the parsed value's type
  */
@@ -71,9 +71,11 @@ public final class Setting<T> {
   }
 
   /**
-   * This declaration, also recorded per point: as {@code name=value} in the point key and as the
+   * This declaration, also recorded per point: as {@code name=value} in the point key ({@link
+   * PointKey}: a setting declared after the first release only when not at its default) and as the
    * results column {@code column} of Java type {@code type} (Integer, Long, Double, Boolean or
-   * String; null values are written as SQL NULL and as {@code none} in the key).
+   * String; null values are written as SQL NULL and as {@code none} in the key). The name and the
+   * value's text are part of the ids of stored points: they cannot change later.
    */
   <C> Setting<T> perPoint(
       String name, String column, Class<C> type, Function<PointSettings, C> value) {

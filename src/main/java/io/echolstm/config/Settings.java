@@ -14,10 +14,11 @@ import java.util.stream.Collectors;
  * here (nor {@code experiments} / {@code experiment.NAME.KEY}) is refused by {@link ConfigLoader},
  * and a declaration the loader does not read into a settings record stops every load.
  *
- * <p>The order of {@link #ALL} is the order of the point key (which must not change: it names the
- * points an existing results table holds), of the settings columns, of {@code --help} and of the
- * README's key table. The ceilings keep sizes that would exhaust memory after Spark has started
- * (native allocation failures, heap exhaustion) from getting that far.
+ * <p>The order of {@link #ALL} is the order of the settings columns (which must not change:
+ * existing tables are read by it), of {@code --help} and of the README's key table, and of the
+ * entries settings added later bring into a point key ({@link PointKey}). The ceilings keep sizes
+ * that would exhaust memory after Spark has started (native allocation failures, heap exhaustion)
+ * from getting that far.
  */
 public final class Settings {
   private Settings() {}
@@ -312,7 +313,7 @@ public final class Settings {
               + " its path in the column `model_path`; `auto` = when the run's plan has at most 100"
               + " points (run-level: not in the point key)");
 
-  /** Every declaration, in point-key order. */
+  /** Every declaration, in column order. */
   public static final List<Setting<?>> ALL =
       List.of(
           SWEEP_VARIANTS,
@@ -362,7 +363,7 @@ public final class Settings {
 
   private static final List<Setting<?>> PER_POINT = ALL.stream().filter(Setting::perPoint).toList();
 
-  /** The declarations recorded per point, in point-key and column order. */
+  /** The declarations recorded per point, in column order. */
   public static List<Setting<?>> perPoint() {
     return PER_POINT;
   }

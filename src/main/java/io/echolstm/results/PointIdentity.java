@@ -4,7 +4,10 @@ package io.echolstm.results;
 public record PointIdentity(
     @ColumnDoc("the run (`--run-id`; partition column)") String runId,
     @ColumnDoc("`p` + 16 hex digits of SHA-256 of `point_key` (partition column)") String pointId,
-    @ColumnDoc("every setting that decides the point's result, `name=value` separated by spaces")
+    @ColumnDoc(
+            "the point's settings as `name=value` separated by spaces: those of the first"
+                + " release always, a setting added since only when not at its default (see"
+                + " \"Point ids\")")
         String pointKey,
     @ColumnDoc("experiment name") String experiment,
     @ColumnDoc(

@@ -1,5 +1,6 @@
 package io.echolstm.sweep;
 
+import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.ExperimentSettings;
 import io.echolstm.config.ModelSave;
 import io.echolstm.config.SweepSettings;
@@ -76,6 +77,21 @@ public record SweepPlan(List<SweepPoint> points, int concurrency, Set<String> sa
       ExperimentSettings e, Variant variant, int hidden, int window, int lag) {
     return new SweepPoint(
         e.name(), variant, lag, window, hidden, e.seed(), e.data(), e.model(), e.train(), e.eval());
+  }
+
+  /**
+   * The point of the defaults: every setting at its declared default, the first value of each swept
+   * list. A point key leaves out a setting declared later while it has its value here ({@link
+   * io.echolstm.config.PointKey}).
+   */
+  static SweepPoint defaultsPoint() {
+    ExperimentSettings e = new ConfigLoader().load(List.of()).get(0);
+    return point(
+        e,
+        e.sweep().variants().get(0),
+        e.model().hidden().get(0),
+        e.sweep().windows().get(0),
+        e.sweep().lags().get(0));
   }
 
   /** True when {@code point}'s trained network is saved with its row. */

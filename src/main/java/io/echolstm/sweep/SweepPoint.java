@@ -3,22 +3,19 @@ package io.echolstm.sweep;
 import io.echolstm.config.DataSettings;
 import io.echolstm.config.EvalSettings;
 import io.echolstm.config.ModelSettings;
+import io.echolstm.config.PointKey;
 import io.echolstm.config.PointSettings;
-import io.echolstm.config.Setting;
 import io.echolstm.config.Settings;
 import io.echolstm.config.SettingsException;
 import io.echolstm.config.TrainSettings;
 import io.echolstm.config.Variant;
 import io.echolstm.window.Framing;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
  * One model to train: every setting that decides its result. Its {@link #key()} is stable across
- * runs, so a rerun can tell which points a results table already holds.
+ * runs and releases ({@link PointKey}), so a rerun can tell which points a results table already
+ * holds.
  */
 public record SweepPoint(
     String experiment,
@@ -70,26 +67,16 @@ public record SweepPoint(
   }
 
   /**
-   * The experiment and every per-point setting ({@link Settings#perPoint()}, in declaration order)
-   * as {@code name=value}: equal keys mean the same training.
+   * The experiment and the per-point settings ({@link Settings#perPoint()}) as {@code name=value},
+   * written by {@link PointKey}: equal keys mean the same training.
    */
   public String key() {
-    StringBuilder key = new StringBuilder("experiment=").append(experiment);
-    for (Setting<?> setting : Settings.perPoint()) {
-      key.append(' ').append(setting.pointKeyEntry(this));
-    }
-    return key.toString();
+    return Keys.CURRENT.key(experiment, this);
   }
 
   /** A short, path-safe id derived from {@link #key()}. */
   public String id() {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(key().getBytes(StandardCharsets.UTF_8));
-      return "p" + HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return PointKey.id(key());
   }
 
   /**
@@ -146,6 +133,11 @@ public record SweepPoint(
     public EvalSettings eval() {
       return planned.eval();
     }
+  }
+
+  /** Built on first use: the point of the defaults is a {@link SweepPoint} too. */
+  private static final class Keys {
+    static final PointKey CURRENT = new PointKey(Settings.perPoint(), SweepPlan.defaultsPoint());
   }
 
   /** What a person needs to recognise the point in a log line or a Spark job description. */

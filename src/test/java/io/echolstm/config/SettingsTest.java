@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Set;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -142,59 +141,6 @@ class SettingsTest {
           out.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
     }
     return out.toString();
-  }
-
-  /** Point keys name the points an existing table holds: they must not change with the code. */
-  @Test
-  void pointKeyOfTheDefaultsIsUnchanged() {
-    assertEquals(
-        "experiment=default variant=stateless lag=1 window=5 hidden=50 seed=42 values=100"
-            + " sequence_length=25 train_sequences=2000 eval_sequences=200"
-            + " validation_sequences=200 partitions=4 workers=auto batch_size=128"
-            + " averaging_frequency=20 prefetch=0 save_updater=true lstm=fast approach=direct"
-            + " repartition=never epochs=3 learning_rate=0.01 target_accuracy=none"
-            + " max_seconds=none patience=3 min_improvement=0.01 eval_every_windows=5000"
-            + " eval_batch_size=256",
-        defaultPoint().key());
-    // p + the first 16 hex digits of the key's SHA-256, as sha256sum prints it
-    assertEquals("p9d92cd2545ec2a13", defaultPoint().id());
-    TrainSettings t =
-        new TrainSettings(
-            2,
-            32,
-            5,
-            1,
-            false,
-            Approach.EXPORT,
-            Repartitioning.NUM_PARTITIONS_WORKERS_DIFFERS,
-            true,
-            4,
-            0.5,
-            OptionalDouble.of(0.99),
-            OptionalDouble.of(60),
-            0,
-            0.0);
-    SweepPoint p =
-        new SweepPoint(
-            "x",
-            Variant.WHOLE_SEQUENCE,
-            2,
-            3,
-            7,
-            -1,
-            new DataSettings(10, 9, 8, 7, 6, 5),
-            new ModelSettings(List.of(7, 8), LstmImplementation.DL4J, ModelSave.TRUE),
-            t,
-            new EvalSettings(100, 64));
-    assertEquals(
-        "experiment=x variant=whole-sequence lag=2 window=3 hidden=7 seed=-1 values=10"
-            + " sequence_length=9 train_sequences=8 eval_sequences=7 validation_sequences=6"
-            + " partitions=5 workers=2 batch_size=32 averaging_frequency=5 prefetch=1"
-            + " save_updater=false lstm=dl4j approach=export"
-            + " repartition=num-partitions-workers-differs epochs=4 learning_rate=0.5"
-            + " target_accuracy=0.99 max_seconds=60.0 patience=0 min_improvement=0.0"
-            + " eval_every_windows=100 eval_batch_size=64",
-        p.key());
   }
 
   @Test
