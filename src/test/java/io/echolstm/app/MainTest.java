@@ -489,31 +489,16 @@ class MainTest {
     // Recorded when auto meant 3 workers; this driver's local[2] makes it 2.
     record(results, plan, "local[2]", 3);
     String before = Files.readString(runDir.resolve(RunRecord.FILE));
-    java.util.Map<String, String> props =
-        java.util.Map.of(
-            "spark.master", "local[2]",
-            "spark.driver.host", "127.0.0.1",
-            "spark.driver.bindAddress", "127.0.0.1",
-            "spark.ui.enabled", "false");
-    java.util.Map<String, String> saved = new java.util.HashMap<>();
-    props.forEach(
-        (k, v) -> {
-          saved.put(k, System.getProperty(k));
-          System.setProperty(k, v);
-        });
-    Outcome o;
-    try {
-      o = run("sweep", "--conf", conf.toString(), "--results", results.toString(), "--run-id", "r");
-    } finally {
-      saved.forEach(
-          (k, v) -> {
-            if (v == null) {
-              System.clearProperty(k);
-            } else {
-              System.setProperty(k, v);
-            }
-          });
-    }
+    Outcome o =
+        Outcome.runOnSpark(
+            "local[2]",
+            "sweep",
+            "--conf",
+            conf.toString(),
+            "--results",
+            results.toString(),
+            "--run-id",
+            "r");
     assertRefused(o, "--run-id");
     assertTrue(o.err().contains("train.workers=auto resolved to 3 -> 2"), o.err());
     assertFalse(o.err().contains("points differ"), o.err());

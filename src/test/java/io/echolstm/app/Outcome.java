@@ -3,6 +3,8 @@ package io.echolstm.app;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /** What a command line run in this JVM returned and printed. */
 record Outcome(int code, String out, String err) {
@@ -18,5 +20,36 @@ record Outcome(int code, String out, String err) {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Outcome(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@link #run} on a loopback, UI-less Spark session on {@code master}, set as spark-submit sets
+   * it (system properties, restored afterwards).
+   */
+  static Outcome runOnSpark(String master, String... args) {
+    Map<String, String> props =
+        Map.of(
+            "spark.master", master,
+            "spark.driver.host", "127.0.0.1",
+            "spark.driver.bindAddress", "127.0.0.1",
+            "spark.ui.enabled", "false");
+    Map<String, String> saved = new HashMap<>();
+    props.forEach(
+        (k, v) -> {
+          saved.put(k, System.getProperty(k));
+          System.setProperty(k, v);
+        });
+    try {
+      return run(args);
+    } finally {
+      saved.forEach(
+          (k, v) -> {
+            if (v == null) {
+              System.clearProperty(k);
+            } else {
+              System.setProperty(k, v);
+            }
+          });
+    }
   }
 }

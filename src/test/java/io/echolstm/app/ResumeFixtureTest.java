@@ -15,10 +15,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -122,17 +119,7 @@ class ResumeFixtureTest {
 
   @Test
   void planFindsEveryPointCommitted() {
-    Outcome o =
-        withSparkProperties(
-            () ->
-                Outcome.run(
-                    "plan",
-                    "--conf",
-                    conf.toString(),
-                    "--results",
-                    results.toString(),
-                    "--run-id",
-                    RUN));
+    Outcome o = run("plan");
     assertEquals(Main.OK, o.code(), o.err());
     assertTrue(o.out().contains("2 points: 0 to train, 2 already committed"), o.out());
   }
@@ -142,17 +129,7 @@ class ResumeFixtureTest {
   @Timeout(180)
   void aRerunResumesTheRun() throws IOException {
     List<byte[]> before = read(parquetFiles());
-    Outcome o =
-        withSparkProperties(
-            () ->
-                Outcome.run(
-                    "sweep",
-                    "--conf",
-                    conf.toString(),
-                    "--results",
-                    results.toString(),
-                    "--run-id",
-                    RUN));
+    Outcome o = run("sweep");
     assertEquals(Main.OK, o.code(), o.err());
     assertTrue(o.out().contains("run fixture: 0 trained, 2 already done"), o.out());
     // the summary rows, read back from the earlier release's files
@@ -178,31 +155,16 @@ class ResumeFixtureTest {
         .toList();
   }
 
-  /** Runs {@code command} with the fixture's master and a loopback, UI-less Spark, as MainTest. */
-  private static Outcome withSparkProperties(Supplier<Outcome> command) {
-    Map<String, String> props =
-        Map.of(
-            "spark.master", MASTER,
-            "spark.driver.host", "127.0.0.1",
-            "spark.driver.bindAddress", "127.0.0.1",
-            "spark.ui.enabled", "false");
-    Map<String, String> saved = new HashMap<>();
-    props.forEach(
-        (k, v) -> {
-          saved.put(k, System.getProperty(k));
-          System.setProperty(k, v);
-        });
-    try {
-      return command.get();
-    } finally {
-      saved.forEach(
-          (k, v) -> {
-            if (v == null) {
-              System.clearProperty(k);
-            } else {
-              System.setProperty(k, v);
-            }
-          });
-    }
+  /** Runs {@code command} on the fixture's run, with its master. */
+  private Outcome run(String command) {
+    return Outcome.runOnSpark(
+        MASTER,
+        command,
+        "--conf",
+        conf.toString(),
+        "--results",
+        results.toString(),
+        "--run-id",
+        RUN);
   }
 }

@@ -8,12 +8,11 @@ import io.echolstm.model.LstmImplementation;
 import io.echolstm.results.ResultsSchema;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
+import io.echolstm.testing.Readme;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -53,7 +52,7 @@ class SettingsTest {
   @Test
   void everyDeclarationDrivesLoaderPointKeyColumnHelpAndReadme() throws IOException {
     String key = defaultPoint().key();
-    List<String> readmeRows = readmeTable().lines().toList();
+    List<String> readmeRows = Readme.section("settings-table").lines().toList();
     for (Setting<?> s : Settings.ALL) {
       // the loader accepts the key, plain and experiment-scoped, and its default parses
       new ConfigLoader().set(s.key() + "=" + s.defaultValue()).load(List.of());
@@ -147,7 +146,7 @@ class SettingsTest {
   void readmeKeyTableIsGeneratedFromTheDeclarations() throws IOException {
     assertEquals(
         Settings.markdownTable(),
-        readmeTable(),
+        Readme.section("settings-table"),
         "README.md's key table drifted from config/Settings.java; paste Settings.markdownTable()");
   }
 
@@ -251,13 +250,5 @@ class SettingsTest {
                     ok.train(),
                     ok.eval()));
     assertEquals("model.lstm", stateful.key());
-  }
-
-  private static String readmeTable() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int begin = readme.indexOf('\n', readme.indexOf("<!-- settings-table:begin")) + 1;
-    int end = readme.indexOf("<!-- settings-table:end -->");
-    assertTrue(begin > 0 && end > begin, "README.md lacks the settings-table markers");
-    return readme.substring(begin, end);
   }
 }

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.testing.Readme;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.types.StructField;
@@ -18,7 +17,7 @@ class ResultsSchemaTest {
   void readmeResultsTableIsGeneratedFromTheColumns() throws IOException {
     assertEquals(
         ResultsSchema.markdownTable(),
-        readmeTable(),
+        Readme.section("results-table"),
         "README.md's results table drifted from the columns (results/*.java and"
             + " config/Settings.java); paste ResultsSchema.markdownTable()");
   }
@@ -46,13 +45,5 @@ class ResultsSchemaTest {
         assertThrows(
             IllegalStateException.class, () -> RecordColumns.documented(Undocumented.class));
     assertTrue(e.getMessage().contains("Undocumented.b has no @ColumnDoc"), e.getMessage());
-  }
-
-  private static String readmeTable() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int begin = readme.indexOf('\n', readme.indexOf("<!-- results-table:begin")) + 1;
-    int end = readme.indexOf("<!-- results-table:end -->");
-    assertTrue(begin > 0 && end > begin, "README.md lacks the results-table markers");
-    return readme.substring(begin, end);
   }
 }
