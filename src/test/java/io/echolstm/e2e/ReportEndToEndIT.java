@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code report} for real: a small sweep and then {@code report} through {@code scripts/run.sh}
  * (the shaded jar through {@code scripts/spark-submit}); the page and its PNGs are checked on disk
- * and then opened in a real headless browser (Debian's {@code chromium}, which CI installs), which
- * must load every chart image and takes a screenshot into {@code target/report-e2e/}.
+ * and then opened in a real headless browser (Debian's {@code chromium}, which {@code
+ * scripts/ensure-chromium} installs before the integration tests when it is missing), which must
+ * load every chart image and takes a screenshot into {@code target/report-e2e/}.
  */
 class ReportEndToEndIT {
   private static final String RUN_ID = "e2e-report";
@@ -236,7 +237,7 @@ class ReportEndToEndIT {
 
   /**
    * The browser: {@code CHROMIUM} when set, else {@code chromium} on the PATH. Missing, the test
-   * fails (CI installs it; a skipped browser check would pass unseen).
+   * fails (a skipped browser check would pass unseen); {@code mvn verify} provides it first.
    */
   private static String chromium() {
     String named = System.getenv("CHROMIUM");
@@ -251,7 +252,8 @@ class ReportEndToEndIT {
     }
     throw new AssertionError(
         "chromium not found on the PATH (nor CHROMIUM set): this test opens the report in a real"
-            + " headless browser; install it (Debian: apt-get install chromium; .ci/run does)");
+            + " headless browser; install it (Debian: apt-get install chromium, which"
+            + " scripts/ensure-chromium does before the integration tests)");
   }
 
   private static int colours(BufferedImage image) {
