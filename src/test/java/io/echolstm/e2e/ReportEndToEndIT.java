@@ -93,6 +93,11 @@ class ReportEndToEndIT {
         Pattern.compile("(src|href)=\"(?!data:|#)").matcher(html).find(), "nothing fetched");
     assertTrue(html.contains("Run " + RUN_ID + ": 6 points"), "the run is named");
     assertTrue(html.contains("<tr><th>master</th><td>local[2]</td></tr>"), "provenance");
+    // Beside it, the rows for scripts (scripts/bench.sh reads its figures there): one per point.
+    List<String> rows = Files.readAllLines(page.resolveSibling("points.jsonl"));
+    assertEquals(6, rows.size(), String.join("\n", rows));
+    assertTrue(
+        rows.stream().allMatch(r -> r.contains("\"run_id\":\"" + RUN_ID + "\"")), rows.get(0));
 
     // In the browser: every image of the page loaded and decoded.
     List<String> images = imagesAsLoaded(chromium, page);
