@@ -2,16 +2,18 @@
 # Benchmarks the job on fixed workloads, through the real path (shaded jar, scripts/spark-submit),
 # next to the PyTorch peer when python3 with torch is installed, and records the figures in
 # BENCHMARKS.md, one section per part (between "bench:PART:begin" and "bench:PART:end" markers).
+# The job's figures come from its results table (see table_rows below), not from its log; reading
+# them takes python3's standard library only.
 #
 #   scripts/bench.sh              # everything (about 15 minutes on 2 cores)
 #   scripts/bench.sh throughput tutorial peer   # some parts only
 #
 # Parts:
 #   throughput  steady-state training windows/s of one point (window 5, lag 1, hidden 50, two
-#               workers on local[*]) at batch 32, 128 and 256: fit time only, from the second
-#               evaluation interval to the last (data preparation, warm-up and evaluation excluded)
+#               workers on local[*]) at batch 32, 128 and 256: fit time only, from the first entry
+#               of the row's history to the last (data preparation, warm-up and evaluation excluded)
 #   tutorial    wall time of `scripts/run.sh sweep --set train.target-accuracy=0.99` (start-up
-#               included, jar already built), per point and in total
+#               included, jar already built) in total, and each point's row
 #   extensions  wall time and peak resident memory of `scripts/run.sh --conf conf/extensions.properties`
 #   cluster     the throughput point at batch 128 on a local standalone cluster (scripts/cluster.sh,
 #               two one-core workers, default settings) beside the same point on local[*]
@@ -57,8 +59,73 @@ part=""
 record() { tee -a "$BENCH_DIR/report-$part.md"; }
 say() { echo "$*" | record; }
 log() { echo "bench.sh: $*" >&2; }
-# The summary table of a sweep's log (log lines after it, e.g. the lease's release, left out).
-summary_table() { sed -n '/^experiment /,$p' "$1" | grep -vE '^[0-9]{2}:[0-9]{2}:[0-9]{2} ' | record; }
+
+command -v python3 >/dev/null || {
+  log "needs python3 (its standard library only) to read the results table"
+  exit 2
+}
+
+# Figures from the results table, never from log wording: the job's `report` writes the rows of a
+# run to points.jsonl (README, "Report"), and python3's json module prints the named columns of
+# each row, in the report's order, tab-separated (n/a for null). Besides the table's columns:
+#   steady_windows_per_second   training windows/s from the first entry of `history` to the last
+#                               (fit time only; the first interval, which pays for warm-up, left out)
+#
+#   table_rows RESULTS RUN_ID COLUMN...      # one line per row
+#   table_rows -m RESULTS RUN_ID COLUMN...   # a Markdown table, with a header
+table_rows() {
+  local markdown=0
+  if [[ "$1" == -m ]]; then
+    markdown=1
+    shift
+  fi
+  local results="$1" run="$2" out="$BENCH_DIR/table-$2"
+  shift 2
+  "$RUN" report --results "$results" --run-id "$run" --out "$out" >"$out.log" 2>&1 || {
+    log "report of run $run failed; see $out.log"
+    return 1
+  }
+  python3 - "$markdown" "$out/points.jsonl" "$@" <<'PY'
+import json
+import sys
+
+markdown, path, columns = sys.argv[1] == "1", sys.argv[2], sys.argv[3:]
+
+
+def steady_windows_per_second(row):
+    h = row.get("history") or []
+    if len(h) < 2 or h[-1]["train_seconds"] <= h[0]["train_seconds"]:
+        return None
+    windows = h[-1]["train_windows"] - h[0]["train_windows"]
+    return windows / (h[-1]["train_seconds"] - h[0]["train_seconds"])
+
+
+DERIVED = {"steady_windows_per_second": steady_windows_per_second}
+
+
+def show(v):
+    if v is None:
+        return "n/a"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return f"{v:.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+    return str(v)
+
+
+with open(path) as f:
+    rows = [json.loads(line) for line in f]
+cells = [[show(DERIVED[c](r) if c in DERIVED else r.get(c)) for c in columns] for r in rows]
+if markdown:
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+for line in cells:
+    print("| " + " | ".join(line) + " |" if markdown else "\t".join(line))
+PY
+}
+# The columns of a sweep's table in BENCHMARKS.md.
+SWEEP_COLUMNS=(experiment variant lag window hidden accuracy reachable_accuracy stop_reason epochs
+  train_windows train_seconds windows_per_second)
 # The PyTorch peer, one thread: windows/s of torch_echo.py at a batch size, and the wall seconds
 # of its tutorial sweep (interpreter start included; its output kept in peer-sweep.log).
 peer_windows_per_s() {
@@ -88,16 +155,6 @@ have_peer() { [[ -n "$PYTHON" && -f "$PEER_DIR/torch_echo.py" ]]; }
 # Seconds since the epoch, with fractions.
 now() { date +%s.%N; }
 
-# Steady-state windows/s from a run's log: the evaluation lines carry "W windows in S s" (fit time
-# only, cumulative); the rate between the first and the last such line excludes the first interval,
-# which pays for warm-up.
-steady_rate() {
-  grep -E 'chunk [0-9]+/[0-9]+: [0-9]+ windows in [0-9.]+ s' "$1" |
-    sed -E 's/.*: ([0-9]+) windows in ([0-9.]+) s.*/\1 \2/' |
-    awk 'NR == 1 { w0 = $1; s0 = $2 } { w = $1; s = $2 } END {
-      if (NR < 2 || s <= s0) { print "n/a" } else { printf "%.0f\n", (w - w0) / (s - s0) } }'
-}
-
 # One point of echo-lag (window 5, lag 1, hidden 50): two epochs, no early stop, evaluated every
 # 10,000 windows.
 throughput_point() {
@@ -108,6 +165,8 @@ throughput_point() {
     --set eval.every-windows=10000 --results "$BENCH_DIR/results-$name" --run-id "$name" "$@" \
     >"$BENCH_DIR/$name.log" 2>&1
 }
+# Its steady-state windows/s, from its row.
+throughput_rate() { table_rows "$BENCH_DIR/results-$1" "$1" steady_windows_per_second; }
 
 declare -A local_rate
 if wants throughput; then
@@ -126,9 +185,11 @@ if wants throughput; then
   for b in 32 128 256; do
     log "throughput at batch $b"
     throughput_point "$b" "throughput-$b"
-    local_rate[$b]="$(steady_rate "$BENCH_DIR/throughput-$b.log")"
     if $with_peer; then
       peer="$(peer_windows_per_s "$b")"
+    fi
+    local_rate[$b]="$(throughput_rate "throughput-$b")"
+    if $with_peer; then
       ratio=n/a
       [[ "${local_rate[$b]}" != n/a ]] && ratio="$(echo "scale=2; ${local_rate[$b]} / $peer" | bc)"
       say "| $b | ${local_rate[$b]} | $peer | $ratio |"
@@ -170,9 +231,7 @@ if wants tutorial; then
   say ""
   say "Wall time as the user waits for it (JVM and Spark start-up included, jar built): $(printf '%.1f' "$tutorial_s") s"
   say ""
-  say '```'
-  summary_table "$BENCH_DIR/tutorial.log"
-  say '```'
+  table_rows -m "$BENCH_DIR/results-tutorial" tutorial "${SWEEP_COLUMNS[@]}" | record
   say ""
   if [[ -n "${peer_sweep_s:-}" ]]; then
     say "PyTorch peer right after (torch_sweep.py 128 1): $(printf '%.1f' "$peer_sweep_s") s; job relative to peer (peer time / job time): $(echo "scale=2; $peer_sweep_s / $tutorial_s" | bc)"
@@ -193,9 +252,7 @@ if wants extensions; then
   say ""
   say "Wall time $(printf '%.1f' "$ext_s") s; peak resident memory $ext_rss_mb MB."
   say ""
-  say '```'
-  summary_table "$BENCH_DIR/extensions.log"
-  say '```'
+  table_rows -m "$BENCH_DIR/results-extensions" extensions "${SWEEP_COLUMNS[@]}" | record
   say ""
 fi
 
@@ -207,10 +264,10 @@ if wants cluster || wants memory; then
     part=cluster
     log "throughput on the standalone cluster $master"
     MASTER="$master" throughput_point 128 cluster-128
-    cluster_rate="$(steady_rate "$BENCH_DIR/cluster-128.log")"
+    cluster_rate="$(throughput_rate cluster-128)"
     if [[ -z "${local_rate[128]:-}" ]]; then
       throughput_point 128 throughput-128
-      local_rate[128]="$(steady_rate "$BENCH_DIR/throughput-128.log")"
+      local_rate[128]="$(throughput_rate throughput-128)"
     fi
     say "### One point on a local standalone cluster (2 one-core workers) vs local[*]"
     say ""

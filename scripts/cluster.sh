@@ -51,26 +51,10 @@ URL_FILE="$CLUSTER_DIR/master-url"
 MARKER="-Decholstm.cluster.dir=$CLUSTER_DIR"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-# What Spark's launcher adds on Java 17 (org.apache.spark.launcher.JavaModuleOptions); executors
-# get them from the driver's SparkContext.
-JAVA_MODULE_OPTIONS=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false
-)
+# What Spark's launcher adds on Java 17 (org.apache.spark.launcher.JavaModuleOptions): the project's
+# one list, a JDK argument file that java expands itself; executors get them from the driver's
+# SparkContext.
+JAVA_MODULE_OPTIONS="@$ROOT/conf/java-module-options"
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
@@ -167,7 +151,7 @@ launch() {
     cd "$CLUSTER_DIR"
     export SPARK_HOME="$HOME_DIR" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
     unset SPARK_CONF_DIR SPARK_MASTER_HOST SPARK_PUBLIC_DNS
-    nohup "$JAVA" "-Xmx$DAEMON_MEMORY" "${JAVA_MODULE_OPTIONS[@]}" "$MARKER" \
+    nohup "$JAVA" "-Xmx$DAEMON_MEMORY" "$JAVA_MODULE_OPTIONS" "$MARKER" \
       "-Dlog4j2.configurationFile=$HOME_DIR/conf/log4j2.properties" \
       -cp "$HOME_DIR/conf:$HOME_DIR/jars/*" "$@" \
       >"$LOG_DIR/$name.log" 2>&1 </dev/null &

@@ -20,7 +20,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAR="$ROOT/target/echo-lstm-0.1.0-SNAPSHOT.jar"
+# The jar `mvn package` builds: target/ARTIFACTID-VERSION.jar, named from the pom.
+artifact_id="$("$ROOT/scripts/pom-value" artifactId)"
+version="$("$ROOT/scripts/pom-value" version)"
+JAR="$ROOT/target/$artifact_id-$version.jar"
 
 if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$JAR" -print -quit)" ]]; then
   echo "run.sh: building $JAR" >&2

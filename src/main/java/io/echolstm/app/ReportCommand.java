@@ -2,6 +2,7 @@ package io.echolstm.app;
 
 import io.echolstm.config.SettingsException;
 import io.echolstm.report.PointResult;
+import io.echolstm.report.PointsFile;
 import io.echolstm.report.Report;
 import io.echolstm.report.ReportInputException;
 import io.echolstm.report.ReportRuns;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code report}: reads runs back from the results table and writes one self-contained HTML page
- * with its charts, plus each chart as a PNG file beside it.
+ * with its charts, plus each chart as a PNG file and the rows shown ({@code points.jsonl}) beside
+ * it.
  */
 @Command(
     name = "report",
@@ -34,7 +36,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description = {
       "Write the report of runs of the results table: one self-contained HTML page (no scripts,"
-          + " nothing fetched; the charts embedded) and each chart as a PNG file beside it."
+          + " nothing fetched; the charts embedded), each chart as a PNG file beside it, and"
+          + " points.jsonl, the rows shown as JSON Lines."
     })
 final class ReportCommand implements Callable<Integer> {
   static final String DEFAULT_OUT_PARENT = "reports";
@@ -66,8 +69,9 @@ final class ReportCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description =
-          "Local directory for index.html and the PNGs (created; files of the same names are"
-              + " replaced). Default: reports/RUN_ID (reports/ID1+ID2... for several runs).")
+          "Local directory for index.html, the PNGs and points.jsonl (created; files of the same"
+              + " names are replaced). Default: reports/RUN_ID (reports/ID1+ID2... for several"
+              + " runs).")
   String outDir;
 
   ReportCommand(PrintStream out, PrintStream err) {
@@ -109,11 +113,13 @@ final class ReportCommand implements Callable<Integer> {
           wanted.isEmpty()
               ? table.read()
               : wanted.stream().map(table::run).reduce(Dataset::union).orElseThrow();
-      List<PointResult> points = ReportRuns.read(rows, List.copyOf(wanted), results);
+      List<Row> read = rows.collectAsList();
+      List<PointResult> points = ReportRuns.read(read, List.copyOf(wanted), results);
       List<String> reported = points.stream().map(PointResult::runId).distinct().toList();
       Path target = Path.of(outDir != null ? outDir : defaultOut(reported));
       stage = "writing the report";
       Path page = Report.write(points, results, target);
+      PointsFile.write(read, points, target);
       out.println(
           "report of run"
               + (reported.size() == 1 ? " " : "s ")

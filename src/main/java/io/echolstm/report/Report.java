@@ -55,7 +55,7 @@ public final class Report {
   }
 
   /** Writes a file whole or not at all: a reader never sees a half-written page. */
-  private static void replace(Path target, byte[] bytes) throws IOException {
+  static void replace(Path target, byte[] bytes) throws IOException {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     Files.write(tmp, bytes);
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -8,7 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Picks the runs to report from the results table and reads their rows. */
@@ -19,12 +18,12 @@ public final class ReportRuns {
    * The rows of the named runs, or of the latest run when none is named, in a stable order (run,
    * experiment, variant, window, hidden, lag).
    *
-   * @param table the results table's rows
+   * @param table the results table's rows, collected
    * @param where the table's location, for messages
    * @throws ReportInputException when the table has no rows or a named run is not in it
    */
-  public static List<PointResult> read(Dataset<Row> table, List<String> runIds, String where) {
-    return select(table.collectAsList().stream().map(PointResult::of).toList(), runIds, where);
+  public static List<PointResult> read(List<Row> table, List<String> runIds, String where) {
+    return select(table.stream().map(PointResult::of).toList(), runIds, where);
   }
 
   /**

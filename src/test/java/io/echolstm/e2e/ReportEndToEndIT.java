@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code report} for real: a small sweep and then {@code report} through {@code scripts/run.sh}
  * (the shaded jar through {@code scripts/spark-submit}); the page and its PNGs are checked on disk
- * and then opened in a real headless browser (Debian's {@code chromium}, which CI installs), which
- * must load every chart image and takes a screenshot into {@code target/report-e2e/}.
+ * and then opened in a real headless browser (Debian's {@code chromium}, which {@code
+ * scripts/ensure-chromium} installs before the integration tests when it is missing), which must
+ * load every chart image and takes a screenshot into {@code target/report-e2e/}.
  */
 class ReportEndToEndIT {
   private static final String RUN_ID = "e2e-report";
@@ -92,6 +93,11 @@ class ReportEndToEndIT {
         Pattern.compile("(src|href)=\"(?!data:|#)").matcher(html).find(), "nothing fetched");
     assertTrue(html.contains("Run " + RUN_ID + ": 6 points"), "the run is named");
     assertTrue(html.contains("<tr><th>master</th><td>local[2]</td></tr>"), "provenance");
+    // Beside it, the rows for scripts (scripts/bench.sh reads its figures there): one per point.
+    List<String> rows = Files.readAllLines(page.resolveSibling("points.jsonl"));
+    assertEquals(6, rows.size(), String.join("\n", rows));
+    assertTrue(
+        rows.stream().allMatch(r -> r.contains("\"run_id\":\"" + RUN_ID + "\"")), rows.get(0));
 
     // In the browser: every image of the page loaded and decoded.
     List<String> images = imagesAsLoaded(chromium, page);
@@ -236,7 +242,7 @@ class ReportEndToEndIT {
 
   /**
    * The browser: {@code CHROMIUM} when set, else {@code chromium} on the PATH. Missing, the test
-   * fails (CI installs it; a skipped browser check would pass unseen).
+   * fails (a skipped browser check would pass unseen); {@code mvn verify} provides it first.
    */
   private static String chromium() {
     String named = System.getenv("CHROMIUM");
@@ -251,7 +257,8 @@ class ReportEndToEndIT {
     }
     throw new AssertionError(
         "chromium not found on the PATH (nor CHROMIUM set): this test opens the report in a real"
-            + " headless browser; install it (Debian: apt-get install chromium; .ci/run does)");
+            + " headless browser; install it (Debian: apt-get install chromium, which"
+            + " scripts/ensure-chromium does before the integration tests)");
   }
 
   private static int colours(BufferedImage image) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.echolstm.results.ResultsSchema;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.testing.SparkTestSession;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -74,7 +77,7 @@ class ReportSparkTest extends SparkTestSession {
                 row("r2", 5, 0.01, "2026-01-02T00:00:01Z")),
             ResultsSchema.SCHEMA),
         table);
-    Dataset<Row> rows = new ResultsTable(spark, table.toString()).read();
+    List<Row> rows = new ResultsTable(spark, table.toString()).read().collectAsList();
 
     List<PointResult> latest = ReportRuns.read(rows, List.of(), "results");
     assertEquals(2, latest.size());
@@ -90,6 +93,27 @@ class ReportSparkTest extends SparkTestSession {
     assertEquals("0.01", p.columns().get("learning_rate"));
     assertEquals("local[2]", p.columns().get("master"));
     assertTrue(latest.get(1).control());
+
+    // points.jsonl: the same rows, every column, for scripts with no Parquet reader.
+    Path file = PointsFile.write(rows, latest, dir.resolve("report"));
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      lines.add(new ObjectMapper().readTree(line));
+    }
+    assertEquals(2, lines.size());
+    JsonNode first = lines.get(0);
+    assertEquals("r2", first.get("run_id").asText());
+    assertEquals("p0", first.get("point_id").asText());
+    assertEquals("p5", lines.get(1).get("point_id").asText(), "in the page's order");
+    assertEquals(0.9, first.get("accuracy").asDouble());
+    assertEquals(1234.5, first.get("windows_per_second").asDouble());
+    assertEquals(4000, first.get("history").get(1).get("train_windows").asLong());
+    assertEquals(1.0, first.get("history").get(1).get("train_seconds").asDouble());
+    assertTrue(first.get("history").get(1).get("loss").isNumber());
+    assertTrue(first.get("history").get(1).get("reachable_accuracy").isNull());
+    assertTrue(first.get("train_seconds").isNull());
+    assertEquals("2026-01-02T00:00:00Z", first.get("ended_at").asText());
+    assertEquals(ResultsSchema.SCHEMA.size(), first.size(), "every column: " + first);
 
     assertEquals(1, ReportRuns.read(rows, List.of("r1"), "results").size());
     ReportInputException unknown =
@@ -108,7 +132,7 @@ class ReportSparkTest extends SparkTestSession {
                 List.of(row("old", 1, 0.98, "2026-01-01T00:00:00Z")), ResultsSchema.SCHEMA)
             .drop("history", "windows_per_second", "chance_accuracy", "ended_at", "learning_rate"),
         table);
-    Dataset<Row> rows = new ResultsTable(spark, table.toString()).read();
+    List<Row> rows = new ResultsTable(spark, table.toString()).read().collectAsList();
     List<PointResult> points = ReportRuns.read(rows, List.of(), "results");
     assertEquals(1, points.size());
     PointResult p = points.get(0);
@@ -129,7 +153,8 @@ class ReportSparkTest extends SparkTestSession {
 
   @Test
   void noTableThereIsBadInput() {
-    Dataset<Row> rows = new ResultsTable(spark, dir.resolve("nothing").toString()).read();
+    List<Row> rows =
+        new ResultsTable(spark, dir.resolve("nothing").toString()).read().collectAsList();
     ReportInputException e =
         assertThrows(ReportInputException.class, () -> ReportRuns.read(rows, List.of(), "nothing"));
     assertEquals(
