@@ -1,5 +1,6 @@
 package io.echolstm.model;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
 import io.echolstm.train.OneHot;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;

@@ -1,7 +1,7 @@
 package io.echolstm.testing;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
-import io.echolstm.model.LstmImplementation;
 import io.echolstm.model.ModelFile;
 import io.echolstm.model.ModelInfo;
 import io.echolstm.model.NetworkFactory;
