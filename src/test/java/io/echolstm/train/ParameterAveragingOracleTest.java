@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.codec.Inputs;
 import io.echolstm.config.Approach;
 import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Repartitioning;
