@@ -36,10 +36,7 @@ public final class TrainingMasters {
           TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
     // Each DataSet of the training RDD is one minibatch (see Minibatches).
-    var builder = new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize());
-    // Tests only: see HoldFirstTrainingTask (absent unless its environment variable is set).
-    HoldFirstTrainingTask.fromEnvironment().ifPresent(builder::trainingHooks);
-    return builder
+    return new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize())
         .batchSizePerWorker(train.batchSize())
         .averagingFrequency(train.averagingFrequency())
         .workerPrefetchNumBatches(train.prefetch())
