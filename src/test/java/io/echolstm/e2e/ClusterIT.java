@@ -52,6 +52,10 @@ class ClusterIT {
   private static final List<String> SUBMIT_ARGS =
       List.of("--executor-memory", "1g", "--total-executor-cores", "2");
 
+  /** The JVM option that scripts/run.sh and conf/spark-cluster.conf give driver and executors. */
+  private static final String STATS_CLOCK =
+      "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
+
   private static LocalCluster cluster;
 
   @TempDir Path dir;
@@ -103,6 +107,15 @@ class ClusterIT {
 
     checkRows(results, "cluster", List.of(0, 3));
     checkNothingLeft(sandbox, results, false);
+    // Stats were collected, on executors started with the clock conf/spark-cluster.conf names
+    // (their default NTP clock would fail the training tasks on a machine without internet).
+    assertTrue(outcome.stderr().contains("dl4j-spark training stats"), outcome.tail());
+    for (Path log : cluster.executorLogs(app)) {
+      String command = Files.readAllLines(log).get(0);
+      assertTrue(
+          command.startsWith("Spark Executor Command:") && command.contains(STATS_CLOCK),
+          "executor started with the stats clock: " + command);
+    }
 
     // The same sweep on local[2] (same partitions, 2 workers): the same rows.
     Path localResults = dir.resolve("results-local");
@@ -244,7 +257,10 @@ class ClusterIT {
         "--set",
         "train.approach=direct",
         "--set",
-        "train.workers=auto");
+        "train.workers=auto",
+        // Timed on the executors too: they must get dl4j-spark's stats clock from the launcher.
+        "--set",
+        "train.collect-stats=true");
   }
 
   /** The one application the cluster ran since {@code before}. */
