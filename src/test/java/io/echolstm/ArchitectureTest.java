@@ -40,6 +40,24 @@ class ArchitectureTest {
         .check(production);
   }
 
+  /**
+   * A system property is JVM-wide: only the entry point (a command, as it starts) may set one,
+   * never a component as a side effect of its work.
+   */
+  @Test
+  void onlyTheEntryPointSetsSystemProperties() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.echolstm.app..")
+        .should()
+        .callMethod(System.class, "setProperty", String.class, String.class)
+        .orShould()
+        .callMethod(System.class, "clearProperty", String.class)
+        .orShould()
+        .callMethod(System.class, "setProperties", java.util.Properties.class)
+        .check(production);
+  }
+
   @Test
   void theCodecSitsBelowItsUsers() {
     noClasses()
