@@ -35,19 +35,6 @@ class DistributedEvaluatorSparkTest extends SparkTestSession {
   /** A batch size that divides no partition's frames evenly: partial batches everywhere. */
   private static final int BATCH = 7;
 
-  private static void assertSameMetrics(Metrics expected, Metrics actual) {
-    assertEquals(expected.samples(), actual.samples(), "samples");
-    assertEquals(expected.labels(), actual.labels(), "labels");
-    assertEquals(expected.correct(), actual.correct(), "correct");
-    assertEquals(expected.reachable(), actual.reachable(), "reachable");
-    assertEquals(expected.reachableCorrect(), actual.reachableCorrect(), "reachable correct");
-    assertEquals(expected.exactCandidates(), actual.exactCandidates(), "exact-match candidates");
-    assertEquals(expected.exactMatches(), actual.exactMatches(), "exact matches");
-    // The same per-label terms from the same batches; partial sums folded in whatever order the
-    // partitions finish: equal up to the rounding of that order.
-    assertEquals(expected.lossSum(), actual.lossSum(), 1e-12 * expected.lossSum(), "loss sum");
-  }
-
   /** Scores the framed held-out stream both ways and checks they agree. */
   private static Metrics compare(Variant variant, int sequences, int partitions) {
     // Untrained (initialised from its seed): about one label in ten right, by chance.
@@ -73,7 +60,9 @@ class DistributedEvaluatorSparkTest extends SparkTestSession {
       for (List<Frame> partition : frames.glom().collect()) {
         driver = driver.plus(new Scorer(net, inputs, BATCH).score(partition.iterator()));
       }
-      assertSameMetrics(driver, distributed);
+      // The same per-label terms from the same batches; partial sums folded in whatever order
+      // the partitions finish: equal up to the rounding of that order.
+      ScorerTest.assertMetrics(driver, distributed, 1e-12 * driver.lossSum());
       List<Frame> all = frames.collect();
       // Every frame and every unmasked label counted once.
       assertEquals(all.size(), distributed.samples());
