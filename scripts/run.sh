@@ -86,6 +86,10 @@ driver_opts="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties -Decholstm.
 if [[ "${MASTER:-local[*]}" == local* ]]; then
   driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-2500m}"
 fi
+# dl4j-spark's training stats (train.collect-stats) clock: the system clock, not its default NTP
+# queries of 0.pool.ntp.org, which fail without internet access. The driver here; executors of a
+# cluster get it from conf/spark-cluster.conf (in local mode they are this JVM).
+driver_opts+=" -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
 
 # shellcheck disable=SC2206 # SPARK_SUBMIT_ARGS is a list of flags on purpose
 submit=(

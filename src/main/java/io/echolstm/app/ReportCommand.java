@@ -81,6 +81,9 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // The charts are drawn off-screen: AWT must not open a DISPLAY the driver may have. JVM-wide,
+    // so set here, where the report command starts, before anything loads AWT.
+    System.setProperty("java.awt.headless", "true");
     Set<String> wanted = new LinkedHashSet<>();
     try {
       for (String id : runIds) {

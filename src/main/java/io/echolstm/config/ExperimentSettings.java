@@ -1,6 +1,5 @@
 package io.echolstm.config;
 
-import io.echolstm.model.LstmImplementation;
 import java.util.Objects;
 
 /**

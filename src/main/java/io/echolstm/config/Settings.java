@@ -1,6 +1,5 @@
 package io.echolstm.config;
 
-import io.echolstm.model.LstmImplementation;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.echolstm.eval;
 
-import io.echolstm.train.Inputs;
+import io.echolstm.codec.Inputs;
 import io.echolstm.window.Frame;
 import io.echolstm.window.FrameRows;
 import java.util.ArrayList;

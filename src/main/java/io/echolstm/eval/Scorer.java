@@ -1,7 +1,7 @@
 package io.echolstm.eval;
 
-import io.echolstm.train.Inputs;
-import io.echolstm.train.OneHot;
+import io.echolstm.codec.Inputs;
+import io.echolstm.codec.OneHot;
 import io.echolstm.window.Frame;
 import java.util.ArrayList;
 import java.util.Iterator;

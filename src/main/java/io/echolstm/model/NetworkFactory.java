@@ -1,5 +1,6 @@
 package io.echolstm.model;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -38,18 +39,9 @@ public final class NetworkFactory {
    * @param learningRate Adam learning rate
    * @param seed weight initialisation seed
    * @param window steps per sample (the truncated-BPTT segment of the stateful variant)
-   */
-  public static MultiLayerConfiguration build(
-      Variant variant, int values, int hidden, double learningRate, long seed, int window) {
-    return build(variant, values, hidden, learningRate, seed, window, LstmImplementation.DL4J);
-  }
-
-  /**
-   * As {@link #build(Variant, int, int, double, long, int)}, with the LSTM layer's implementation
-   * chosen: both give the same parameters layout, initialisation and math.
-   *
    * @param implementation {@link LstmImplementation#FAST} for {@link FastLstm}, {@link
-   *     LstmImplementation#DL4J} for DL4J's layer
+   *     LstmImplementation#DL4J} for DL4J's layer: both give the same parameters layout,
+   *     initialisation and math
    */
   public static MultiLayerConfiguration build(
       Variant variant,
@@ -107,11 +99,5 @@ public final class NetworkFactory {
           .tBPTTBackwardLength(window);
     }
     return list.setInputType(InputType.recurrent(inputs)).build();
-  }
-
-  /** The stateless (tutorial) network. */
-  public static MultiLayerConfiguration stateless(
-      int values, int hidden, double learningRate, long seed) {
-    return build(Variant.STATELESS, values, hidden, learningRate, seed, 1);
   }
 }

@@ -1,11 +1,11 @@
 package io.echolstm.predict;
 
+import io.echolstm.codec.Inputs;
 import io.echolstm.config.Variant;
 import io.echolstm.eval.Scorer;
 import io.echolstm.model.ModelFile;
 import io.echolstm.model.ModelFileException;
 import io.echolstm.model.ModelInfo;
-import io.echolstm.train.Inputs;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
 import java.io.FileNotFoundException;

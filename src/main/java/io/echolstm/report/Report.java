@@ -32,8 +32,6 @@ public final class Report {
    * @return the page's path
    */
   public static Path write(List<PointResult> points, String source, Path out) {
-    // Charts are drawn off-screen; a driver with a DISPLAY set must not try to open it.
-    System.setProperty("java.awt.headless", "true");
     try {
       Files.createDirectories(out);
       List<HtmlPage.Image> images = new ArrayList<>();

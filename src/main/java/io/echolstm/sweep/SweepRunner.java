@@ -1,5 +1,6 @@
 package io.echolstm.sweep;
 
+import io.echolstm.codec.Inputs;
 import io.echolstm.config.SweepSettings;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
@@ -17,7 +18,6 @@ import io.echolstm.results.Provenance;
 import io.echolstm.results.ResultRow;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.train.DistributedTrainer;
-import io.echolstm.train.Inputs;
 import io.echolstm.train.Minibatches;
 import io.echolstm.window.Frame;
 import io.echolstm.window.WindowFrames;

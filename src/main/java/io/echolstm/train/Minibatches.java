@@ -1,5 +1,7 @@
 package io.echolstm.train;
 
+import io.echolstm.codec.Inputs;
+import io.echolstm.codec.PackedBatch;
 import io.echolstm.data.Seeds;
 import io.echolstm.window.Frame;
 import io.echolstm.window.FrameRows;

@@ -21,9 +21,8 @@ import java.util.List;
  *       concatenated, each window's label {@code s[t-L]} on its last step (masked where {@code t-L
  *       < 0}), every other step's label masked. Every unmasked label is reachable, for any lag:
  *       windows {@code W-1..t} together hold {@code s[0..t]}, and the LSTM state is carried from
- *       window to window. The network also sees where each window starts: {@link
- *       io.echolstm.train.Inputs} adds a marker to each window's first step when it encodes the
- *       frame.
+ *       window to window. The network also sees where each window starts: the frame codec ({@code
+ *       codec.Inputs}) adds a marker to each window's first step when it encodes the frame.
  * </ul>
  */
 public final class Framing {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.echolstm.model.LstmImplementation;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import java.util.ArrayList;

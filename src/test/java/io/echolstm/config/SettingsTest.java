@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.echolstm.model.LstmImplementation;
 import io.echolstm.results.ResultsSchema;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;

@@ -52,6 +52,10 @@ class ClusterIT {
   private static final List<String> SUBMIT_ARGS =
       List.of("--executor-memory", "1g", "--total-executor-cores", "2");
 
+  /** The JVM option that scripts/run.sh and conf/spark-cluster.conf give driver and executors. */
+  private static final String STATS_CLOCK =
+      "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
+
   private static LocalCluster cluster;
 
   @TempDir Path dir;
@@ -103,6 +107,15 @@ class ClusterIT {
 
     checkRows(results, "cluster", List.of(0, 3));
     checkNothingLeft(sandbox, results, false);
+    // Stats were collected, on executors started with the clock conf/spark-cluster.conf names
+    // (their default NTP clock would fail the training tasks on a machine without internet).
+    assertTrue(outcome.stderr().contains("dl4j-spark training stats"), outcome.tail());
+    for (Path log : cluster.executorLogs(app)) {
+      String command = Files.readAllLines(log).get(0);
+      assertTrue(
+          command.startsWith("Spark Executor Command:") && command.contains(STATS_CLOCK),
+          "executor started with the stats clock: " + command);
+    }
 
     // The same sweep on local[2] (same partitions, 2 workers): the same rows.
     Path localResults = dir.resolve("results-local");
@@ -161,17 +174,18 @@ class ClusterIT {
     Outcome outcome;
     KilledTask killed;
     // One point (runtime): the kill lands mid-training, and the rest of it must survive that.
-    // The test hook (train.HoldFirstTrainingTask) holds each executor's first training task until
+    // The test-only plugin HoldFirstTrainingTask holds each executor's first training task until
     // the kill is done, so the killed executor is certainly running a training task.
     Path hold = dir.resolve("hold");
     Files.createDirectories(hold);
+    Path pluginJar = HoldFirstTrainingTask.writeJar(dir.resolve("hold-first-training-task.jar"));
     try (SweepProcess run =
         submit(
             sandbox,
             "1",
             results,
             "executor-lost",
-            Map.of("ECHO_LSTM_TEST_HOLD_TRAINING_DIR", hold.toString()))) {
+            HoldFirstTrainingTask.submitArgs(pluginJar, hold))) {
       try {
         killed = killAnExecutorHoldingATrainingTask(appsBefore, hold, Duration.ofMinutes(5));
       } finally {
@@ -214,13 +228,14 @@ class ClusterIT {
 
   private SweepProcess submit(Sandbox sandbox, String lags, Path results, String runId)
       throws IOException {
-    return submit(sandbox, lags, results, runId, Map.of());
+    return submit(sandbox, lags, results, runId, List.of());
   }
 
   private SweepProcess submit(
-      Sandbox sandbox, String lags, Path results, String runId, Map<String, String> env)
+      Sandbox sandbox, String lags, Path results, String runId, List<String> extraSubmitArgs)
       throws IOException {
     List<String> submitArgs = new ArrayList<>(SUBMIT_ARGS);
+    submitArgs.addAll(extraSubmitArgs);
     Path executorTmp = sandbox.tmp().resolve("executors");
     Files.createDirectories(executorTmp);
     submitArgs.add("--conf");
@@ -230,8 +245,7 @@ class ClusterIT {
         sandbox,
         cluster.masterUrl(),
         submitArgs,
-        sweepArgs(lags, results, runId),
-        env);
+        sweepArgs(lags, results, runId));
   }
 
   private static List<String> sweepArgs(String lags, Path results, String runId) {
@@ -243,7 +257,10 @@ class ClusterIT {
         "--set",
         "train.approach=direct",
         "--set",
-        "train.workers=auto");
+        "train.workers=auto",
+        // Timed on the executors too: they must get dl4j-spark's stats clock from the launcher.
+        "--set",
+        "train.collect-stats=true");
   }
 
   /** The one application the cluster ran since {@code before}. */
@@ -356,10 +373,11 @@ class ClusterIT {
   }
 
   /**
-   * Waits until an executor of the new application holds a training task in the test hook (its
-   * {@code held-<pid>} file names its pid and the task's TID), SIGKILLs that executor, and checks
-   * that its log shows the task started and never finished. Fails when no training task is held in
-   * time, or the held task is not running in the killed executor: the kill must land mid-task.
+   * Waits until an executor of the new application holds a training task in the test plugin (its
+   * {@code held-<pid>} file names its pid, the task's TID and its stage, which the plugin found to
+   * run dl4j-spark's training workers), SIGKILLs that executor, and checks that its log shows the
+   * task started and never finished. Fails when no training task is held in time, or the held task
+   * is not running in the killed executor: the kill must land mid-task.
    */
   private static KilledTask killAnExecutorHoldingATrainingTask(
       Set<String> appsBefore, Path hold, Duration timeout)
@@ -371,9 +389,14 @@ class ClusterIT {
         held = files.filter(p -> p.getFileName().toString().startsWith("held-")).sorted().toList();
       }
       if (!held.isEmpty()) {
-        String[] pidAndTid = Files.readString(held.get(0)).trim().split(" ");
-        long pid = Long.parseLong(pidAndTid[0]);
-        String tid = pidAndTid[1];
+        String[] pidTidStage = Files.readString(held.get(0)).trim().split(" ");
+        long pid = Long.parseLong(pidTidStage[0]);
+        String tid = pidTidStage[1];
+        String stage = pidTidStage[2];
+        List<String> stages = Files.readAllLines(hold.resolve("stages"));
+        assertTrue(
+            stages.stream().anyMatch(l -> l.startsWith(stage + " training ")),
+            "the held task's stage " + stage + " runs the training workers: " + stages);
         Executor e =
             cluster.executors().stream()
                 .filter(x -> !appsBefore.contains(x.appId()) && x.process().pid() == pid)
@@ -391,10 +414,16 @@ class ClusterIT {
         assertTrue(
             tasks.started().contains(tid) && !tasks.finished().contains(tid),
             "TID " + tid + " was running in the killed executor: " + tasks);
+        System.out.println("stages the plugin classified:\n" + String.join("\n", stages));
         return new KilledTask(e, tid);
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("no executor held a training task within " + timeout);
+    Path stages = hold.resolve("stages");
+    throw new AssertionError(
+        "no executor held a training task within "
+            + timeout
+            + "; stages seen:\n"
+            + (Files.exists(stages) ? Files.readString(stages) : "none"));
   }
 }

@@ -177,6 +177,21 @@ final class LocalCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The {@code stderr} files of an application's executors on every worker; each starts with the
+   * worker's "Spark Executor Command:" line.
+   */
+  List<Path> executorLogs(String appId) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (int i = 1; i <= workers; i++) {
+      Path app = dir.resolve("worker-" + i).resolve("work").resolve(appId);
+      for (String id : children(app)) {
+        out.add(app.resolve(id).resolve("stderr"));
+      }
+    }
+    return out;
+  }
+
   /** A worker's local (scratch) directory: {@code SPARK_LOCAL_DIRS} of it and its executors. */
   Path localDir(int worker) {
     return dir.resolve("worker-" + worker).resolve("local");

@@ -113,18 +113,6 @@ final class SweepProcess implements AutoCloseable {
   static SweepProcess start(
       Path logs, Sandbox sandbox, String master, List<String> submitArgs, List<String> args)
       throws IOException {
-    return start(logs, sandbox, master, submitArgs, args, Map.of());
-  }
-
-  /** As above, with {@code extraEnv} added to the launch's environment (the driver inherits it). */
-  static SweepProcess start(
-      Path logs,
-      Sandbox sandbox,
-      String master,
-      List<String> submitArgs,
-      List<String> args,
-      Map<String, String> extraEnv)
-      throws IOException {
     Files.createDirectories(logs);
     Path out = logs.resolve("stdout.txt");
     Path err = logs.resolve("stderr.txt");
@@ -145,7 +133,6 @@ final class SweepProcess implements AutoCloseable {
     submit.add("spark.hadoop.hadoop.tmp.dir=" + sandbox.hadoopTmp());
     submit.addAll(submitArgs);
     env.put("SPARK_SUBMIT_ARGS", String.join(" ", submit));
-    env.putAll(extraEnv);
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     return new SweepProcess(pb.start(), out, err);
   }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -130,7 +131,7 @@ class FastLstmTest {
   /**
    * A stateful network's minibatch: {@code m} sequences of {@code segments} windows; one-hot values
    * plus the window-start marker (feature {@code VALUES}) at each window's first step, as {@link
-   * io.echolstm.train.Inputs} encodes them, or Gaussian noise in every feature.
+   * io.echolstm.codec.Inputs} encodes them, or Gaussian noise in every feature.
    */
   private static Batch statefulBatch(Random rnd, int m, int segments, int window, boolean oneHot) {
     int t = segments * window;

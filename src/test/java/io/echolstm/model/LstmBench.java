@@ -1,5 +1,6 @@
 package io.echolstm.model;
 
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.codec.Inputs;
+import io.echolstm.codec.OneHot;
 import io.echolstm.config.Variant;
 import io.echolstm.testing.TinyModels;
 import io.echolstm.testing.TinyModels.Problem;
-import io.echolstm.train.Inputs;
-import io.echolstm.train.OneHot;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
 import java.io.ByteArrayOutputStream;

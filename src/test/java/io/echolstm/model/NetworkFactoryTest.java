@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.echolstm.codec.OneHot;
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
-import io.echolstm.train.OneHot;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -13,9 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 class NetworkFactoryTest {
 
+  /** The tutorial's network: stateless windows of one step, DL4J's LSTM layer. */
+  private static MultiLayerConfiguration stateless(
+      int values, int hidden, double learningRate, long seed) {
+    return NetworkFactory.build(
+        Variant.STATELESS, values, hidden, learningRate, seed, 1, LstmImplementation.DL4J);
+  }
+
   @Test
   void outputIsOneDistributionPerWindow() {
-    MultiLayerNetwork net = new MultiLayerNetwork(NetworkFactory.stateless(10, 7, 0.01, 1));
+    MultiLayerNetwork net = new MultiLayerNetwork(stateless(10, 7, 0.01, 1));
     net.init();
     INDArray out = net.output(OneHot.windows(new int[][] {{1, 2, 3}, {4, 5, 6}}, 10));
     assertArrayEquals(new long[] {2, 10}, out.shape());
@@ -26,14 +34,14 @@ class NetworkFactoryTest {
 
   @Test
   void configurationSurvivesAJsonRoundTrip() {
-    MultiLayerConfiguration conf = NetworkFactory.stateless(100, 50, 0.02, 5);
+    MultiLayerConfiguration conf = stateless(100, 50, 0.02, 5);
     assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
   }
 
   @Test
   void sameSeedSameInitialParameters() {
-    MultiLayerNetwork a = new MultiLayerNetwork(NetworkFactory.stateless(10, 5, 0.01, 3));
-    MultiLayerNetwork b = new MultiLayerNetwork(NetworkFactory.stateless(10, 5, 0.01, 3));
+    MultiLayerNetwork a = new MultiLayerNetwork(stateless(10, 5, 0.01, 3));
+    MultiLayerNetwork b = new MultiLayerNetwork(stateless(10, 5, 0.01, 3));
     a.init();
     b.init();
     assertEquals(a.params(), b.params());
@@ -58,7 +66,7 @@ class NetworkFactoryTest {
 
   @Test
   void badSizesAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> NetworkFactory.stateless(1, 5, 0.01, 1));
-    assertThrows(IllegalArgumentException.class, () -> NetworkFactory.stateless(10, 0, 0.01, 1));
+    assertThrows(IllegalArgumentException.class, () -> stateless(1, 5, 0.01, 1));
+    assertThrows(IllegalArgumentException.class, () -> stateless(10, 0, 0.01, 1));
   }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.codec.OneHot;
 import io.echolstm.config.Variant;
 import io.echolstm.testing.TinyModels;
 import io.echolstm.testing.TinyModels.Problem;
-import io.echolstm.train.OneHot;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

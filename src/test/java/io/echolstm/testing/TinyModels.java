@@ -1,11 +1,11 @@
 package io.echolstm.testing;
 
+import io.echolstm.codec.Inputs;
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Variant;
-import io.echolstm.model.LstmImplementation;
 import io.echolstm.model.ModelFile;
 import io.echolstm.model.ModelInfo;
 import io.echolstm.model.NetworkFactory;
-import io.echolstm.train.Inputs;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
 import java.io.IOException;

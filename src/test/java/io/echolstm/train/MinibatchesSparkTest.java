@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.codec.Inputs;
+import io.echolstm.codec.OneHot;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.codec.PackedBatch;
 import io.echolstm.window.Frame;
 import java.util.ArrayList;
 import java.util.Arrays;

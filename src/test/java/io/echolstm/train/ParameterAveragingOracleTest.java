@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.codec.Inputs;
 import io.echolstm.config.Approach;
+import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Repartitioning;
 import io.echolstm.config.TrainSettings;
 import io.echolstm.config.Variant;
 import io.echolstm.data.Seeds;
 import io.echolstm.data.SequenceFrames;
 import io.echolstm.data.SequenceGenerator;
-import io.echolstm.model.LstmImplementation;
 import io.echolstm.model.NetworkFactory;
 import io.echolstm.testing.SparkTestSession;
 import io.echolstm.window.Frame;

@@ -1,4 +1,4 @@
-package io.echolstm.train;
+package io.echolstm.codec;
 
 import io.echolstm.window.Frame;
 import org.nd4j.linalg.api.buffer.DataBuffer;

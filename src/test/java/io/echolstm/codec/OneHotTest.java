@@ -1,4 +1,4 @@
-package io.echolstm.train;
+package io.echolstm.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.echolstm.train;
+package io.echolstm.codec;
 
 import io.echolstm.config.Variant;
 import io.echolstm.window.Frame;

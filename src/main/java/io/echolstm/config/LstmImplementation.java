@@ -1,4 +1,4 @@
-package io.echolstm.model;
+package io.echolstm.config;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /** Which LSTM layer implementation the network uses; both compute the same function. */
 public enum LstmImplementation {
-  /** {@link FastLstm}: DL4J's LSTM math with fewer, larger native calls. */
+  /** The fast layer ({@code model.FastLstm}): DL4J's LSTM math with fewer, larger native calls. */
   FAST,
   /** DL4J's own {@code LSTM} layer. */
   DL4J;
