@@ -172,9 +172,12 @@ class FastLstmTest {
   // ---------------------------------------------------------------------------------------------
   // Networks
 
+  /** The network; the fast layer's helper counts what it does ({@link #stats}). */
   private static MultiLayerNetwork net(Variant variant, LstmImplementation impl, long seed, int t) {
     MultiLayerNetwork net =
-        new MultiLayerNetwork(NetworkFactory.build(variant, VALUES, HIDDEN, 0.01, seed, t, impl));
+        new MultiLayerNetwork(
+            CountingFastLstm.counting(
+                NetworkFactory.build(variant, VALUES, HIDDEN, 0.01, seed, t, impl)));
     net.init();
     return net;
   }
@@ -197,11 +200,14 @@ class FastLstmTest {
     return l instanceof BaseWrapperLayer w ? w.getUnderlying() : l;
   }
 
-  private static FastLstmHelper.Stats stats(MultiLayerNetwork fast) {
-    Layer l = lstmLayer(fast);
+  private static CountingFastLstmHelper.Stats stats(MultiLayerNetwork fast) {
+    return stats(lstmLayer(fast));
+  }
+
+  private static CountingFastLstmHelper.Stats stats(Layer l) {
     FastLstmLayer layer = assertInstanceOf(FastLstmLayer.class, l);
     assertEquals(0, layer.helperFailures(), "helper never failed");
-    return layer.fastHelper().stats();
+    return assertInstanceOf(CountingFastLstmHelper.class, layer.fastHelper()).stats();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -328,7 +334,7 @@ class FastLstmTest {
         for (int m : new int[] {1, 4, 33}) {
           MultiLayerNetwork[] nets = pair(Variant.MASKED, 42 + m, t);
           assertSameGradients(nets[0], nets[1], lastStepBatch(rnd, m, t, oneHot, masked));
-          FastLstmHelper.Stats s = stats(nets[1]);
+          CountingFastLstmHelper.Stats s = stats(nets[1]);
           assertTrue(s.backwards() > 0, "fast backward ran: " + s);
           assertEquals(0, s.declined(), "nothing declined: " + s);
           assertTrue(
@@ -350,7 +356,7 @@ class FastLstmTest {
           // masks: 0 none, 1 label mask, 2 feature (leading steps) and label masks
           Batch b = perStepBatch(rnd, m, t, oneHot, masks == 2, masks >= 1);
           assertSameGradients(nets[0], nets[1], b);
-          FastLstmHelper.Stats s = stats(nets[1]);
+          CountingFastLstmHelper.Stats s = stats(nets[1]);
           assertTrue(s.backwards() > 0 && s.declined() == 0, s.toString());
         }
       }
@@ -375,7 +381,7 @@ class FastLstmTest {
       }
       MultiLayerNetwork[] nets = pair(Variant.STATELESS, 5, t);
       assertSameGradients(nets[0], nets[1], b);
-      FastLstmHelper.Stats s = stats(nets[1]);
+      CountingFastLstmHelper.Stats s = stats(nets[1]);
       assertEquals(0, s.oneHotForwards(), "kind " + kind + ": " + s);
       assertTrue(s.denseForwards() > 0, s.toString());
     }
@@ -385,22 +391,22 @@ class FastLstmTest {
   void oneHotDetectionIsExact() {
     // c order [m=3, n=3, t=1]
     float[] x = {0, 1, 0, 0, 0, 0, 1, 0, 0};
-    int[] hot = FastLstmHelper.oneHot(x, 3, 3, 1, null);
+    int[] hot = OneHotRows.find(x, 3, 3, 1, null);
     assertEquals(List.of(1, -1, 0), List.of(hot[0], hot[1], hot[2]));
     // c order [m=2, n=2, t=2]: (b, k, s) at (b*2 + k)*2 + s; result at s*m + b
     float[] y = {1, 0, 0, 1, 0, 0, 0, 1};
-    hot = FastLstmHelper.oneHot(y, 2, 2, 2, null);
+    hot = OneHotRows.find(y, 2, 2, 2, null);
     assertEquals(List.of(0, -1, 1, 1), List.of(hot[0], hot[1], hot[2], hot[3]));
     // Two ones (a value and the window-start marker): both, the lower first.
-    hot = FastLstmHelper.oneHot(new float[] {0, 1, 1}, 1, 3, 1, null);
+    hot = OneHotRows.find(new float[] {0, 1, 1}, 1, 3, 1, null);
     assertEquals(List.of(1, 2), List.of(hot[0], hot[1]));
-    assertNull(FastLstmHelper.oneHot(new float[] {1, 1, 1}, 1, 3, 1, null), "three ones");
-    assertNull(FastLstmHelper.oneHot(new float[] {0, 0.5f, 0}, 1, 3, 1, null));
-    assertNull(FastLstmHelper.oneHot(new float[] {0, 1, Float.NaN}, 1, 3, 1, null));
-    assertNull(FastLstmHelper.oneHot(new float[] {2, 0, 0}, 1, 3, 1, null));
-    hot = FastLstmHelper.oneHot(new float[] {1, 1, 0, 0}, 1, 2, 2, null);
+    assertNull(OneHotRows.find(new float[] {1, 1, 1}, 1, 3, 1, null), "three ones");
+    assertNull(OneHotRows.find(new float[] {0, 0.5f, 0}, 1, 3, 1, null));
+    assertNull(OneHotRows.find(new float[] {0, 1, Float.NaN}, 1, 3, 1, null));
+    assertNull(OneHotRows.find(new float[] {2, 0, 0}, 1, 3, 1, null));
+    hot = OneHotRows.find(new float[] {1, 1, 0, 0}, 1, 2, 2, null);
     assertEquals(List.of(0, 0, -1, -1), List.of(hot[0], hot[1], hot[2], hot[3]), "feature 0 twice");
-    hot = FastLstmHelper.oneHot(new float[] {1, 1, 1, 0}, 1, 2, 2, null);
+    hot = OneHotRows.find(new float[] {1, 1, 1, 0}, 1, 2, 2, null);
     assertEquals(List.of(0, 0, 1, -1), List.of(hot[0], hot[1], hot[2], hot[3]), "two at step 0");
   }
 
@@ -444,7 +450,7 @@ class FastLstmTest {
       assertClose(nets[1].params(), nets[0].params(), v + " parameters after 6 fit steps");
       assertNotEquals(
           net(v, LstmImplementation.DL4J, 11, t).params(), nets[0].params(), "training moved");
-      FastLstmHelper.Stats s = stats(nets[1]);
+      CountingFastLstmHelper.Stats s = stats(nets[1]);
       assertTrue(s.forwardsReused() >= 6, "backprop reused the training forward pass: " + s);
       assertEquals(0, s.declined(), s.toString());
     }
@@ -744,7 +750,7 @@ class FastLstmTest {
       dl4jState = new double[2][x.length][];
       dRef.forward(x, dFrom, dl4jState);
     }
-    FastLstmHelper.Stats s = stats(nets[1]);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
     // One-hot values plus the window-start marker: the row lookup ran, not the dense product.
     assertEquals(0, s.denseForwards(), s.toString());
     assertTrue(s.oneHotForwards() > 0, s.toString());
@@ -803,8 +809,9 @@ class FastLstmTest {
     MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
     for (int i = 0; i < 2; i++) {
       MultiLayerConfiguration c =
-          NetworkFactory.build(
-              Variant.STATEFUL, VALUES, HIDDEN, 0.01, 3, 4, LstmImplementation.FAST);
+          CountingFastLstm.counting(
+              NetworkFactory.build(
+                  Variant.STATEFUL, VALUES, HIDDEN, 0.01, 3, 4, LstmImplementation.FAST));
       assertEquals(4, c.getTbpttBackLength());
       if (i == 1) {
         c.setTbpttBackLength(2);
@@ -858,7 +865,7 @@ class FastLstmTest {
               .seed(3)
               .dataType(DataType.FLOAT)
               .list()
-              .layer(i == 0 ? lstm : FastLstm.of(lstm))
+              .layer(i == 0 ? lstm : CountingFastLstm.counting(lstm))
               .layer(
                   new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder()
                       .nIn(HIDDEN)
@@ -871,7 +878,7 @@ class FastLstmTest {
     }
     nets[1].setParams(nets[0].params().dup());
     assertSameGradients(nets[0], nets[1], perStepBatch(rnd, 4, 3, true, false, false));
-    FastLstmHelper.Stats s = stats(nets[1]);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
     assertTrue(s.declined() > 0 && s.forwardsComputed() == 0, s.toString());
   }
 
@@ -918,7 +925,7 @@ class FastLstmTest {
     Batch b = lastStepBatch(rnd, 6, 5, true, false);
     // calculateGradients returns the input epsilon: computed, and equal to DL4J's.
     assertSameGradients(nets[0], nets[1], b);
-    FastLstmHelper.Stats s = stats(nets[1]);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
     assertTrue(s.backwards() >= 2, s.toString());
     // assertSameGradients also ran computeGradientAndScore(), which discards it: skipped once.
     assertEquals(1, s.epsilonsSkipped(), s.toString());
@@ -977,7 +984,7 @@ class FastLstmTest {
         lb.dropOut(dropOut);
       }
       LSTM lstm = lb.build();
-      list.layer(fast ? FastLstm.of(lstm) : lstm);
+      list.layer(fast ? CountingFastLstm.counting(lstm) : lstm);
     }
     list.layer(
         new RnnOutputLayer.Builder(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
@@ -1009,8 +1016,8 @@ class FastLstmTest {
       fast.fit(b.dataSet());
       assertClose(fast.params(), dl4j.params(), "parameters after fit " + it);
     }
-    FastLstmHelper.Stats s0 = ((FastLstmLayer) fast.getLayer(0)).fastHelper().stats();
-    FastLstmHelper.Stats s1 = ((FastLstmLayer) fast.getLayer(1)).fastHelper().stats();
+    CountingFastLstmHelper.Stats s0 = stats(fast.getLayer(0));
+    CountingFastLstmHelper.Stats s1 = stats(fast.getLayer(1));
     assertTrue(s0.epsilonsSkipped() >= 3, "layer 0 skips in fit: " + s0);
     assertEquals(0, s1.epsilonsSkipped(), "layer 1 never skips: " + s1);
     assertTrue(s1.backwards() > 0 && s1.declined() == 0 && s0.declined() == 0, s1 + " " + s0);
@@ -1022,7 +1029,7 @@ class FastLstmTest {
     Random rnd = new Random(16);
     MultiLayerNetwork fast = stacked(true, 0.8);
     fast.fit(perStepBatch(rnd, 4, 3, true, false, false).dataSet());
-    FastLstmHelper.Stats s0 = ((FastLstmLayer) fast.getLayer(0)).fastHelper().stats();
+    CountingFastLstmHelper.Stats s0 = stats(fast.getLayer(0));
     assertTrue(s0.backwards() > 0, s0.toString());
     assertEquals(0, s0.epsilonsSkipped(), s0.toString());
   }
