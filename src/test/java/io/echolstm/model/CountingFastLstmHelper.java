@@ -25,7 +25,8 @@ class CountingFastLstmHelper extends FastLstmHelper {
       long denseForwards,
       long backwards,
       long epsilonsSkipped,
-      long declined) {}
+      long declined,
+      long maskedForwards) {}
 
   private long forwardsComputed;
   private long forwardsReused;
@@ -34,6 +35,7 @@ class CountingFastLstmHelper extends FastLstmHelper {
   private long backwards;
   private long epsilonsSkipped;
   private long declined;
+  private long maskedForwards;
 
   Stats stats() {
     return new Stats(
@@ -43,7 +45,8 @@ class CountingFastLstmHelper extends FastLstmHelper {
         denseForwards,
         backwards,
         epsilonsSkipped,
-        declined);
+        declined,
+        maskedForwards);
   }
 
   @Override
@@ -95,6 +98,9 @@ class CountingFastLstmHelper extends FastLstmHelper {
   void computeForward(ForwardState s, INDArray inputWeights, INDArray recurrentWeights) {
     super.computeForward(s, inputWeights, recurrentWeights);
     forwardsComputed++;
+    if (s.mask != null) {
+      maskedForwards++;
+    }
     if (s.hot != null) {
       oneHotForwards++;
     } else {
