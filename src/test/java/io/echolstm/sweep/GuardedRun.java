@@ -3,6 +3,7 @@ package io.echolstm.sweep;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.results.RunLease;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.SparkSession;
 
 /** Runs a plan as the {@code sweep} command does: under the run's lease and plan check. */
@@ -18,6 +19,18 @@ final class GuardedRun {
   static SweepRunner.Summary run(
       SparkSession spark, ResultsTable table, String runId, SweepPlan plan) {
     return run(new SweepRunner(spark, table, runId, false), spark, table, runId, plan);
+  }
+
+  /** As above, each point's standard stages changed by {@code change} (e.g. one wrapped). */
+  static SweepRunner.Summary run(
+      SparkSession spark,
+      ResultsTable table,
+      String runId,
+      SweepPlan plan,
+      UnaryOperator<PointStages> change) {
+    SweepRunner runner =
+        new SweepRunner(spark, table, runId, false, run -> change.apply(PointStages.standard(run)));
+    return run(runner, spark, table, runId, plan);
   }
 
   /** Runs {@code plan} with {@code runner}, made for run {@code runId} of {@code table}. */

@@ -38,28 +38,21 @@ class ModelSavingSparkTest extends SparkTestSession {
     ResultsTable table = new ResultsTable(spark, results.toString());
     SweepPlan plan = plan("auto");
     List<String> missingAtCommit = new ArrayList<>();
-    SweepRunner runner =
-        new SweepRunner(
-            spark,
-            table,
-            "r",
-            false,
-            run -> {
-              PointStages s = PointStages.standard(run);
-              return new PointStages(
-                  s.prepare(),
-                  s.train(),
-                  s.evaluate(),
-                  s.save(),
-                  (p, row) -> {
-                    if (!Files.isRegularFile(
-                        results.resolve("_models/run_id=r/point_id=" + p.point().id() + ".zip"))) {
-                      missingAtCommit.add(p.point().label());
-                    }
-                    s.commit().commit(p, row);
-                  });
-            });
-    GuardedRun.run(runner, spark, table, "r", plan);
+    GuardedRun.run(
+        spark,
+        table,
+        "r",
+        plan,
+        s ->
+            Stages.withCommit(
+                s,
+                (p, row) -> {
+                  if (!Files.isRegularFile(
+                      results.resolve("_models/run_id=r/point_id=" + p.point().id() + ".zip"))) {
+                    missingAtCommit.add(p.point().label());
+                  }
+                  s.commit().commit(p, row);
+                }));
     assertEquals(List.of(), missingAtCommit, "points committed before their model was saved");
 
     List<Row> rows = table.run("r").collectAsList();

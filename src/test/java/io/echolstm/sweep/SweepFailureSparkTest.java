@@ -25,46 +25,31 @@ class SweepFailureSparkTest extends SparkTestSession {
         SweepPlan.expand(
             TinySweep.loader().set("sweep.concurrency=" + concurrency).load(List.of()));
     ResultsTable table = new ResultsTable(spark, dir.resolve("r").toString());
-    SweepRunner runner =
-        new SweepRunner(
-            spark,
-            table,
-            "r",
-            false,
-            run -> failingAt(atStage, failure, PointStages.standard(run)));
     return assertThrows(
-        PointFailedException.class, () -> GuardedRun.run(runner, spark, table, "r", plan));
+        PointFailedException.class,
+        () -> GuardedRun.run(spark, table, "r", plan, s -> failingAt(atStage, failure, s)));
   }
 
   /** {@code stages} with the stage named {@code stage} throwing {@code failure} at lag 1. */
   private static PointStages failingAt(String stage, Throwable failure, PointStages stages) {
     return switch (stage) {
       case "preparing data" ->
-          new PointStages(
+          Stages.withPrepare(
+              stages,
               p -> {
                 failAtLag1(p, failure);
                 return stages.prepare().prepare(p);
-              },
-              stages.train(),
-              stages.evaluate(),
-              stages.save(),
-              stages.commit());
+              });
       case "training" ->
-          new PointStages(
-              stages.prepare(),
+          Stages.withTrain(
+              stages,
               (p, data, at) -> {
                 failAtLag1(p, failure);
                 return stages.train().train(p, data, at);
-              },
-              stages.evaluate(),
-              stages.save(),
-              stages.commit());
+              });
       case "committing" ->
-          new PointStages(
-              stages.prepare(),
-              stages.train(),
-              stages.evaluate(),
-              stages.save(),
+          Stages.withCommit(
+              stages,
               (p, row) -> {
                 failAtLag1(p, failure);
                 stages.commit().commit(p, row);
