@@ -32,27 +32,16 @@ final class AveragingPointTrainer implements PointTrainer {
   @Override
   public Trained train(PlannedPoint planned, PointData data, PointStage stage) {
     SweepPoint point = planned.point();
-    String tag = planned.progress();
     var train = point.train();
-    Variant variant = point.variant();
-    // A stateful frame is a whole sequence: it counts as that sequence's labelled windows.
-    long windowsPerFrame = variant == Variant.STATEFUL ? point.windowsPerSequence() : 1;
     MultiLayerConfiguration conf =
         NetworkFactory.build(
-            variant,
+            point.variant(),
             point.data().values(),
             point.hidden(),
             train.learningRate(),
             point.seed(),
             point.window(),
             train.lstm());
-    List<HistoryEntry> history = new ArrayList<>();
-    StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
-    StopRule.Reason reason = null;
-    Metrics validation = null;
-    Long windowsToTarget = null;
-    Double secondsToTarget = null;
-    int epochs = 0;
     try (DistributedTrainer trainer =
         new DistributedTrainer(
             run.jsc(),
@@ -61,103 +50,128 @@ final class AveragingPointTrainer implements PointTrainer {
             run.defaultParallelism(),
             point.seed(),
             exportDirectory(point))) {
-      Minibatches batches = data.batches();
-      long trainWindowCount = data.trainWindows();
-      int chunks = chunksPerEpoch(trainWindowCount, train.evalEveryWindows(), batches);
-      LOG.info(
-          "{}: training on {} windows x up to {} epochs ({} minibatches of up to {} in {} partitions,"
-              + " validation every {} chunk(s) of ~{} windows){}; data prepared in {} s",
-          tag,
-          trainWindowCount,
-          train.epochs(),
-          Arrays.stream(batches.minibatchesPerPartition()).sum(),
-          train.batchSize(),
-          trainer.workers(),
-          chunks,
-          trainWindowCount / chunks,
-          train.targetAccuracy().isPresent()
-              ? ", until validation accuracy " + train.targetAccuracy().getAsDouble()
-              : "",
-          String.format("%.1f", data.prepareSeconds()));
-      training:
-      while (epochs < train.epochs()) {
-        epochs++;
-        for (int c = 0; c < chunks; c++) {
-          long frames = batches.chunkExamples(epochs, c, chunks);
-          if (frames == 0) {
-            continue;
-          }
-          stage.enter("training");
-          trainer.fit(batches.chunk(epochs, c, chunks), frames * windowsPerFrame);
-          stage.enter("validating");
-          validation =
-              DistributedEvaluator.evaluate(
-                  run.jsc(),
-                  trainer.network(),
-                  data.inputs(),
-                  data.validation(),
-                  point.evalBatchSize());
-          history.add(
-              new HistoryEntry(
-                  epochs,
-                  trainer.windows(),
-                  trainer.seconds(),
-                  validation.accuracy(),
-                  nullIfNaN(validation.reachableAccuracy()),
-                  validation.meanLoss()));
-          LOG.info(
-              "{}: epoch {} chunk {}/{}: {} windows in {} s ({} windows/s), validation accuracy {}"
-                  + " (reachable {}), loss {}",
-              tag,
-              epochs,
-              c + 1,
-              chunks,
-              trainer.windows(),
-              String.format("%.1f", trainer.seconds()),
-              String.format("%.0f", trainer.windows() / Math.max(trainer.seconds(), 1e-9)),
-              String.format("%.4f", validation.accuracy()),
-              String.format("%.4f", validation.reachableAccuracy()),
-              String.format("%.4f", validation.meanLoss()));
-          reason = rule.observe(StopRule.headline(validation), validation.meanLoss()).orElse(null);
-          if (reason == StopRule.Reason.TARGET) {
-            windowsToTarget = trainer.windows();
-            secondsToTarget = trainer.seconds();
-          }
-          if (reason == null
-              && train.maxSeconds().isPresent()
-              && trainer.seconds() >= train.maxSeconds().getAsDouble()) {
-            reason = StopRule.Reason.BUDGET;
-          }
-          if (reason != null) {
-            break training;
-          }
+      return fitUntilStopped(planned, data, stage, trainer);
+    }
+  }
+
+  /**
+   * Fits chunk after chunk, validating after each, until the target, a plateau, the seconds budget,
+   * or the end of the last epoch.
+   */
+  private Trained fitUntilStopped(
+      PlannedPoint planned, PointData data, PointStage stage, DistributedTrainer trainer) {
+    SweepPoint point = planned.point();
+    String tag = planned.progress();
+    var train = point.train();
+    // A stateful frame is a whole sequence: it counts as that sequence's labelled windows.
+    long windowsPerFrame = point.variant() == Variant.STATEFUL ? point.windowsPerSequence() : 1;
+    Minibatches batches = data.batches();
+    int chunks = chunksPerEpoch(data.trainWindows(), train.evalEveryWindows(), batches);
+    logStart(tag, point, data, trainer, chunks);
+    List<HistoryEntry> history = new ArrayList<>();
+    StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
+    StopRule.Reason reason = null;
+    Metrics validation = null;
+    Long windowsToTarget = null;
+    Double secondsToTarget = null;
+    int epochs = 0;
+    training:
+    while (epochs < train.epochs()) {
+      epochs++;
+      for (int c = 0; c < chunks; c++) {
+        long frames = batches.chunkExamples(epochs, c, chunks);
+        if (frames == 0) {
+          continue;
+        }
+        stage.enter("training");
+        trainer.fit(batches.chunk(epochs, c, chunks), frames * windowsPerFrame);
+        stage.enter("validating");
+        validation = validate(point, data, trainer);
+        history.add(
+            new HistoryEntry(
+                epochs,
+                trainer.windows(),
+                trainer.seconds(),
+                validation.accuracy(),
+                nullIfNaN(validation.reachableAccuracy()),
+                validation.meanLoss()));
+        LOG.info(
+            "{}: epoch {} chunk {}/{}: {} windows in {} s ({} windows/s), validation accuracy {}"
+                + " (reachable {}), loss {}",
+            tag,
+            epochs,
+            c + 1,
+            chunks,
+            trainer.windows(),
+            String.format("%.1f", trainer.seconds()),
+            String.format("%.0f", trainer.windows() / Math.max(trainer.seconds(), 1e-9)),
+            String.format("%.4f", validation.accuracy()),
+            String.format("%.4f", validation.reachableAccuracy()),
+            String.format("%.4f", validation.meanLoss()));
+        reason = rule.observe(StopRule.headline(validation), validation.meanLoss()).orElse(null);
+        if (reason == StopRule.Reason.TARGET) {
+          windowsToTarget = trainer.windows();
+          secondsToTarget = trainer.seconds();
+        }
+        if (reason == null
+            && train.maxSeconds().isPresent()
+            && trainer.seconds() >= train.maxSeconds().getAsDouble()) {
+          reason = StopRule.Reason.BUDGET;
+        }
+        if (reason != null) {
+          break training;
         }
       }
-      if (reason == null) {
-        reason = StopRule.Reason.BUDGET;
-      }
-      LOG.info(
-          "{}: stopped ({}) after {} windows in {} s",
-          tag,
-          reason.id(),
-          trainer.windows(),
-          String.format("%.1f", trainer.seconds()));
-      trainer
-          .trainingStats()
-          .ifPresent(s -> LOG.info("{}: dl4j-spark training stats:\n{}", tag, s));
-      return new Trained(
-          trainer.network(),
-          trainer.workers(),
-          epochs,
-          reason,
-          windowsToTarget,
-          secondsToTarget,
-          history,
-          validation,
-          trainer.windows(),
-          trainer.seconds(),
-          trainer.score());
     }
+    if (reason == null) {
+      reason = StopRule.Reason.BUDGET;
+    }
+    LOG.info(
+        "{}: stopped ({}) after {} windows in {} s",
+        tag,
+        reason.id(),
+        trainer.windows(),
+        String.format("%.1f", trainer.seconds()));
+    trainer.trainingStats().ifPresent(s -> LOG.info("{}: dl4j-spark training stats:\n{}", tag, s));
+    return new Trained(
+        trainer.network(),
+        trainer.workers(),
+        epochs,
+        reason,
+        windowsToTarget,
+        secondsToTarget,
+        history,
+        validation,
+        trainer.windows(),
+        trainer.seconds(),
+        trainer.score());
+  }
+
+  /** The network as trained so far, scored on the validation stream on the executors. */
+  private Metrics validate(SweepPoint point, PointData data, DistributedTrainer trainer) {
+    return DistributedEvaluator.evaluate(
+        run.jsc(), trainer.network(), data.inputs(), data.validation(), point.evalBatchSize());
+  }
+
+  private static void logStart(
+      String tag, SweepPoint point, PointData data, DistributedTrainer trainer, int chunks) {
+    var train = point.train();
+    long windows = data.trainWindows();
+    LOG.info(
+        "{}: training on {} windows x up to {} epochs ({} minibatches of up to {} in {} partitions,"
+            + " validation every {} chunk(s) of ~{} windows){}; data prepared in {} s",
+        tag,
+        windows,
+        train.epochs(),
+        Arrays.stream(data.batches().minibatchesPerPartition()).sum(),
+        train.batchSize(),
+        trainer.workers(),
+        chunks,
+        windows / chunks,
+        train.targetAccuracy().isPresent()
+            ? ", until validation accuracy " + train.targetAccuracy().getAsDouble()
+            : "",
+        String.format("%.1f", data.prepareSeconds()));
   }
 
   /**
