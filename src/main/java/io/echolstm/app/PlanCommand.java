@@ -39,10 +39,10 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Main.Prepared prepared;
+    Prepared prepared;
     Set<String> committed;
     try {
-      prepared = Main.prepare(options);
+      prepared = Prepared.of(options);
       if (options.runId != null) {
         // A run's recorded plan: what sweep would refuse, plan refuses too.
         RunGuard.checkPlan(
@@ -67,7 +67,7 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /** The plan's lines; {@code committed} holds the ids of points the run already wrote. */
-  static String format(Main.Prepared prepared, Set<String> committed) {
+  static String format(Prepared prepared, Set<String> committed) {
     RunOptions o = prepared.options();
     SweepPlan plan = prepared.plan();
     List<SweepPoint> points = plan.points();

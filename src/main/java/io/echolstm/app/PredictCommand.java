@@ -53,7 +53,7 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      Predictor predictor = Predictor.load(model, Main.hadoopConfiguration());
+      Predictor predictor = Predictor.load(model, SparkSetup.hadoopConfiguration());
       Predictor.Echo echo = predictor.echo(sequence);
       out.println(predictor.describe());
       out.print(echo.lines());

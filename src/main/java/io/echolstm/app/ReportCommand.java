@@ -95,7 +95,7 @@ final class ReportCommand implements Callable<Integer> {
       if (outDir != null) {
         checkOut(outDir);
       }
-      SortedSet<String> runs = ResultsTable.runIds(results, Main.hadoopConfiguration());
+      SortedSet<String> runs = ResultsTable.runIds(results, SparkSetup.hadoopConfiguration());
       ReportRuns.check(wanted, runs, results);
     } catch (SettingsException | ReportInputException e) {
       err.println("echo-lstm: " + e.getMessage());
@@ -108,7 +108,7 @@ final class ReportCommand implements Callable<Integer> {
     String stage = "starting Spark";
     SparkSession spark = null;
     try {
-      spark = Main.startSpark("echo-lstm report");
+      spark = SparkSetup.startSpark("echo-lstm report");
       stage = "reading the results table";
       // Named runs: only their partitions are read; otherwise every run (the latest is picked).
       ResultsTable table = new ResultsTable(spark, results);
@@ -142,7 +142,7 @@ final class ReportCommand implements Callable<Integer> {
       err.println("echo-lstm: report failed while " + stage + ": " + Main.describe(t));
       return Main.FAILED;
     } finally {
-      Main.stopQuietly(spark);
+      SparkSetup.stopQuietly(spark);
     }
   }
 

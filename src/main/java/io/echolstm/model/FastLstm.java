@@ -31,8 +31,12 @@ public class FastLstm extends LSTM {
     if (template.getClass() != LSTM.class) {
       throw new IllegalArgumentException("plain DL4J LSTM expected, found " + template.getClass());
     }
+    return copy(template, new FastLstm());
+  }
+
+  /** {@code out} with every field of DL4J's configuration copied from {@code template}. */
+  static <T extends FastLstm> T copy(LSTM template, T out) {
     LSTM copy = (LSTM) template.clone();
-    FastLstm out = new FastLstm();
     for (Class<?> c = LSTM.class; c != Object.class; c = c.getSuperclass()) {
       for (Field f : c.getDeclaredFields()) {
         if (Modifier.isStatic(f.getModifiers())) {
@@ -59,7 +63,7 @@ public class FastLstm extends LSTM {
       boolean initializeParams,
       DataType networkDataType) {
     LayerValidation.assertNInNOutSet("LSTM", getLayerName(), layerIndex, getNIn(), getNOut());
-    FastLstmLayer ret = new FastLstmLayer(conf, networkDataType);
+    FastLstmLayer ret = new FastLstmLayer(conf, networkDataType, newHelper());
     ret.setListeners(trainingListeners);
     ret.setIndex(layerIndex);
     ret.setParamsViewArray(layerParamsView);
@@ -67,6 +71,11 @@ public class FastLstm extends LSTM {
     ret.setParamTable(paramTable);
     ret.setConf(conf);
     return ret;
+  }
+
+  /** The helper of a new layer instance (one each). */
+  FastLstmHelper newHelper() {
+    return new FastLstmHelper();
   }
 
   @Override

@@ -56,9 +56,10 @@ public class FastLstmLayer extends LSTM {
   private INDArray carriedActivation;
   private INDArray carriedMemory;
 
-  public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType) {
+  /** A layer running {@code fast}, which no other layer may share. */
+  public FastLstmLayer(NeuralNetConfiguration conf, DataType dataType, FastLstmHelper fast) {
     super(conf, dataType);
-    this.fast = new FastLstmHelper();
+    this.fast = fast;
     this.helper = fast;
   }
 

@@ -1,5 +1,6 @@
 package io.echolstm.sweep;
 
+import io.echolstm.eval.Metrics;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -33,6 +34,11 @@ final class StopRule {
     this.target = target;
     this.patience = patience;
     this.minImprovement = minImprovement;
+  }
+
+  /** The accuracy a target is judged on: over reachable labels when the variant has any. */
+  static double headline(Metrics m) {
+    return Double.isNaN(m.reachableAccuracy()) ? m.accuracy() : m.reachableAccuracy();
   }
 
   /**

@@ -1,2 +1,5 @@
-/** The sweep: points expanded from the config, and the runner that trains each one. */
+/**
+ * The sweep: points expanded from the config; the runner, whose scheduler runs each point through
+ * its stages (prepare, train with its stop rules, evaluate, save, commit).
+ */
 package io.echolstm.sweep;

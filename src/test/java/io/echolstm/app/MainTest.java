@@ -188,7 +188,7 @@ class MainTest {
     List<String> points = o.out().lines().filter(l -> l.matches(" +[0-9]+/8  .*")).toList();
     assertEquals(8, points.size(), o.out());
     assertTrue(o.out().contains("8 points: 8 to train, 0 already committed"), o.out());
-    SweepPlan plan = Main.prepare(options("--results", results.toString())).plan();
+    SweepPlan plan = Prepared.of(options("--results", results.toString())).plan();
     for (int i = 0; i < 8; i++) {
       SweepPoint p = plan.points().get(i);
       assertTrue(points.get(i).contains(p.label()), points.get(i));
@@ -202,7 +202,7 @@ class MainTest {
   @Test
   void planMarksCommittedPointsAsSkipped() throws IOException {
     Path results = dir.resolve("results");
-    SweepPlan plan = Main.prepare(options("--results", results.toString())).plan();
+    SweepPlan plan = Prepared.of(options("--results", results.toString())).plan();
     String done = plan.points().get(2).id();
     Path point = results.resolve("run_id=r1").resolve("point_id=" + done);
     Files.createDirectories(point);
@@ -275,17 +275,17 @@ class MainTest {
     SweepPlan export =
         SweepPlan.expand(new ConfigLoader().set("train.approach=export").load(List.of()));
     Configuration local = new Configuration();
-    Main.checkApproach(export, "local[*]", local);
-    Main.checkApproach(export, "local[2]", local);
+    Prepared.checkApproach(export, "local[*]", local);
+    Prepared.checkApproach(export, "local[2]", local);
     assertThrows(
         io.echolstm.config.SettingsException.class,
-        () -> Main.checkApproach(export, "local[2,3]", local));
+        () -> Prepared.checkApproach(export, "local[2,3]", local));
     Configuration shared = new Configuration();
     shared.set("fs.defaultFS", "hdfs://namenode:8020");
-    Main.checkApproach(export, "spark://127.0.0.1:7077", shared);
+    Prepared.checkApproach(export, "spark://127.0.0.1:7077", shared);
     SweepPlan direct =
         SweepPlan.expand(new ConfigLoader().set("train.approach=direct").load(List.of()));
-    Main.checkApproach(direct, "spark://127.0.0.1:7077", local);
+    Prepared.checkApproach(direct, "spark://127.0.0.1:7077", local);
   }
 
   /** scripts/run.sh names the project: its default config is found from any directory. */
@@ -321,7 +321,7 @@ class MainTest {
     };
     for (Throwable cause : causes) {
       String line =
-          Main.failureLine(
+          SweepCommand.failureLine(
               "running the sweep",
               new PointFailedException(
                   "point 3/8", "echo-lag variant=stateless lag=2", "training", cause));
@@ -332,7 +332,8 @@ class MainTest {
                   + cause.getClass().getSimpleName()),
           line);
     }
-    String line = Main.failureLine("reading the summary", new IllegalStateException("x\ny"));
+    String line =
+        SweepCommand.failureLine("reading the summary", new IllegalStateException("x\ny"));
     assertTrue(line.startsWith("sweep failed while reading the summary: IllegalStateException: x"));
     assertEquals(1, line.lines().count(), line);
   }
@@ -343,11 +344,11 @@ class MainTest {
     Set<String> committed = Set.of(plan.points().get(0).id(), plan.points().get(2).id());
     assertEquals(
         "",
-        Main.missingPoints(
+        SweepCommand.missingPoints(
             plan,
             Set.of(
                 plan.points().get(0).id(), plan.points().get(1).id(), plan.points().get(2).id())));
-    String missing = Main.missingPoints(plan, committed);
+    String missing = SweepCommand.missingPoints(plan, committed);
     assertTrue(missing.startsWith("1 of 3 points (point 2/3 ["), missing);
     assertTrue(missing.contains("lag=1"), missing);
   }
@@ -367,13 +368,13 @@ class MainTest {
         };
     appender.start();
     org.apache.logging.log4j.core.Logger logger =
-        (org.apache.logging.log4j.core.Logger) LogManager.getLogger(Main.class);
+        (org.apache.logging.log4j.core.Logger) LogManager.getLogger(SweepCommand.class);
     Level level = logger.getLevel();
     logger.addAppender(appender);
     logger.setLevel(Level.INFO);
     try {
       SweepPlan plan = SweepPlan.expand(new ConfigLoader().set("sweep.lags=0-9").load(List.of()));
-      Main.logPlan(options("--run-id", "r"), plan, 1);
+      SweepCommand.logPlan(options("--run-id", "r"), plan, 1);
     } finally {
       logger.removeAppender(appender);
       logger.setLevel(level);
@@ -415,7 +416,7 @@ class MainTest {
     record(
         results,
         SweepPlan.expand(new ConfigLoader().set("sweep.lags=0").load(List.of())),
-        Main.master(),
+        SparkSetup.master(),
         null);
     String before = Files.readString(runDir.resolve(RunRecord.FILE));
     Outcome o = run("sweep", "--results", results.toString(), "--run-id", "r");

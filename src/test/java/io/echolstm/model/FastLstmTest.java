@@ -25,16 +25,22 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.layers.recurrent.FwdPassReturn;
+import org.deeplearning4j.nn.layers.recurrent.LSTMHelper;
+import org.deeplearning4j.nn.layers.recurrent.LSTMHelpers;
 import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -43,6 +49,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -89,12 +98,42 @@ class FastLstmTest {
     return f;
   }
 
+  /** Where a mask hides steps of a row. */
+  private enum MaskShape {
+    /** 0..t-1 leading steps (what the masked and whole-sequence framings produce). */
+    LEADING,
+    /** 1..t-1 trailing steps: step 0 is kept. */
+    TRAILING,
+    /** A gap of 1..t-2 steps: the first and the last step are kept. */
+    INTERIOR
+  }
+
   /** Feature mask [m, t]: each row's leading steps masked (0..t-1 of them; row 0 unmasked). */
   private static INDArray leadingMask(Random rnd, int m, int t) {
+    return mask(rnd, m, t, MaskShape.LEADING);
+  }
+
+  /** Mask [m, t] hiding steps of each row but row 0 as {@code shape} says. */
+  private static INDArray mask(Random rnd, int m, int t, MaskShape shape) {
     INDArray mask = Nd4j.ones(DataType.FLOAT, m, t);
     for (int b = 1; b < m; b++) {
-      int masked = rnd.nextInt(t);
-      for (int s = 0; s < masked; s++) {
+      int from;
+      int to;
+      switch (shape) {
+        case LEADING -> {
+          from = 0;
+          to = rnd.nextInt(t);
+        }
+        case TRAILING -> {
+          from = 1 + rnd.nextInt(t - 1);
+          to = t;
+        }
+        default -> {
+          from = 1 + rnd.nextInt(t - 2);
+          to = from + 1 + rnd.nextInt(t - 1 - from);
+        }
+      }
+      for (int s = from; s < to; s++) {
         mask.putScalar(b, s, 0.0);
       }
     }
@@ -173,9 +212,12 @@ class FastLstmTest {
   // ---------------------------------------------------------------------------------------------
   // Networks
 
+  /** The network; the fast layer's helper counts what it does ({@link #stats}). */
   private static MultiLayerNetwork net(Variant variant, LstmImplementation impl, long seed, int t) {
     MultiLayerNetwork net =
-        new MultiLayerNetwork(NetworkFactory.build(variant, VALUES, HIDDEN, 0.01, seed, t, impl));
+        new MultiLayerNetwork(
+            CountingFastLstm.counting(
+                NetworkFactory.build(variant, VALUES, HIDDEN, 0.01, seed, t, impl)));
     net.init();
     return net;
   }
@@ -198,11 +240,14 @@ class FastLstmTest {
     return l instanceof BaseWrapperLayer w ? w.getUnderlying() : l;
   }
 
-  private static FastLstmHelper.Stats stats(MultiLayerNetwork fast) {
-    Layer l = lstmLayer(fast);
+  private static CountingFastLstmHelper.Stats stats(MultiLayerNetwork fast) {
+    return stats(lstmLayer(fast));
+  }
+
+  private static CountingFastLstmHelper.Stats stats(Layer l) {
     FastLstmLayer layer = assertInstanceOf(FastLstmLayer.class, l);
     assertEquals(0, layer.helperFailures(), "helper never failed");
-    return layer.fastHelper().stats();
+    return assertInstanceOf(CountingFastLstmHelper.class, layer.fastHelper()).stats();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -329,7 +374,7 @@ class FastLstmTest {
         for (int m : new int[] {1, 4, 33}) {
           MultiLayerNetwork[] nets = pair(Variant.MASKED, 42 + m, t);
           assertSameGradients(nets[0], nets[1], lastStepBatch(rnd, m, t, oneHot, masked));
-          FastLstmHelper.Stats s = stats(nets[1]);
+          CountingFastLstmHelper.Stats s = stats(nets[1]);
           assertTrue(s.backwards() > 0, "fast backward ran: " + s);
           assertEquals(0, s.declined(), "nothing declined: " + s);
           assertTrue(
@@ -351,9 +396,90 @@ class FastLstmTest {
           // masks: 0 none, 1 label mask, 2 feature (leading steps) and label masks
           Batch b = perStepBatch(rnd, m, t, oneHot, masks == 2, masks >= 1);
           assertSameGradients(nets[0], nets[1], b);
-          FastLstmHelper.Stats s = stats(nets[1]);
+          CountingFastLstmHelper.Stats s = stats(nets[1]);
           assertTrue(s.backwards() > 0 && s.declined() == 0, s.toString());
         }
+      }
+    }
+  }
+
+  /**
+   * Feature masks of every shape through networks: a last-step network (MultiLayerNetwork hands the
+   * feature mask to the LSTM layer through LastTimeStep, whose output reads each row's last
+   * unmasked step; masked steps keep their input here, unlike the framings' padding); and label
+   * masks of every shape in a per-step network (whose LSTM layer DL4J gives no feature mask).
+   */
+  @Test
+  void trailingAndInteriorMasksMatchDl4j() {
+    Random rnd = new Random(17);
+    int t = 6;
+    for (MaskShape shape : new MaskShape[] {MaskShape.TRAILING, MaskShape.INTERIOR}) {
+      for (boolean oneHot : new boolean[] {true, false}) {
+        for (int m : new int[] {4, 9}) {
+          MultiLayerNetwork[] last = pair(Variant.MASKED, 50 + m, t);
+          Batch b = lastStepBatch(rnd, m, t, oneHot, false);
+          assertSameGradients(
+              last[0], last[1], new Batch(b.features(), b.labels(), mask(rnd, m, t, shape), null));
+          assertTrue(stats(last[1]).maskedForwards() > 0, "the LSTM saw the feature mask");
+
+          MultiLayerNetwork[] perStep = pair(Variant.SEQ2SEQ, 60 + m, t);
+          Batch p = perStepBatch(rnd, m, t, oneHot, false, false);
+          Batch labelMasked = new Batch(p.features(), p.labels(), null, mask(rnd, m, t, shape));
+          assertSameGradients(perStep[0], perStep[1], labelMasked);
+          perStep[0].fit(labelMasked.dataSet());
+          perStep[1].fit(labelMasked.dataSet());
+          assertClose(perStep[1].params(), perStep[0].params(), shape + ": parameters after fit");
+
+          for (MultiLayerNetwork fast : new MultiLayerNetwork[] {last[1], perStep[1]}) {
+            CountingFastLstmHelper.Stats s = stats(fast);
+            assertTrue(s.backwards() > 0 && s.declined() == 0, shape + ": " + s);
+            assertTrue(
+                oneHot ? s.denseForwards() == 0 : s.oneHotForwards() == 0,
+                "one-hot path iff one-hot input: " + s);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Feature masks of every shape at the layer itself, where every step's output is compared (as a
+   * bidirectional wrapper or a direct caller sees it): activations, gradients and the input epsilon
+   * of a direct forward and backward pass.
+   */
+  @Test
+  void maskedStepsMatchDl4jAtEveryStep() {
+    Random rnd = new Random(18);
+    int t = 6;
+    int m = 7;
+    for (MaskShape shape : MaskShape.values()) {
+      for (boolean oneHot : new boolean[] {true, false}) {
+        MultiLayerNetwork[] nets = pair(Variant.SEQ2SEQ, 70, t);
+        INDArray x = features(rnd, m, t, oneHot);
+        INDArray mask = mask(rnd, m, t, shape);
+        INDArray eps = randn(rnd, m, HIDDEN, t);
+        INDArray[] out = new INDArray[2];
+        List<Map<String, INDArray>> grads = new ArrayList<>();
+        INDArray[] epsOut = new INDArray[2];
+        for (int i = 0; i < 2; i++) {
+          nets[i].initGradientsView();
+          Layer layer = lstmLayer(nets[i]);
+          LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+          layer.setInput(x, mgr);
+          layer.setMaskArray(mask);
+          out[i] = layer.activate(true, mgr).dup();
+          Pair<Gradient, INDArray> p = layer.backpropGradient(eps.dup(), mgr);
+          grads.add(copy(p.getFirst()));
+          epsOut[i] = p.getSecond().dup();
+        }
+        String what = shape + (oneHot ? " one-hot" : " dense");
+        assertClose(out[1], out[0], what + ": activations");
+        for (String key : grads.get(0).keySet()) {
+          assertClose(grads.get(1).get(key), grads.get(0).get(key), what + ": gradient " + key);
+        }
+        assertClose(epsOut[1], epsOut[0], what + ": epsilon");
+        CountingFastLstmHelper.Stats s = stats(nets[1]);
+        assertTrue(s.maskedForwards() > 0 && s.backwards() == 1 && s.declined() == 0, s.toString());
       }
     }
   }
@@ -376,7 +502,7 @@ class FastLstmTest {
       }
       MultiLayerNetwork[] nets = pair(Variant.STATELESS, 5, t);
       assertSameGradients(nets[0], nets[1], b);
-      FastLstmHelper.Stats s = stats(nets[1]);
+      CountingFastLstmHelper.Stats s = stats(nets[1]);
       assertEquals(0, s.oneHotForwards(), "kind " + kind + ": " + s);
       assertTrue(s.denseForwards() > 0, s.toString());
     }
@@ -386,22 +512,22 @@ class FastLstmTest {
   void oneHotDetectionIsExact() {
     // c order [m=3, n=3, t=1]
     float[] x = {0, 1, 0, 0, 0, 0, 1, 0, 0};
-    int[] hot = FastLstmHelper.oneHot(x, 3, 3, 1, null);
+    int[] hot = OneHotRows.find(x, 3, 3, 1, null);
     assertEquals(List.of(1, -1, 0), List.of(hot[0], hot[1], hot[2]));
     // c order [m=2, n=2, t=2]: (b, k, s) at (b*2 + k)*2 + s; result at s*m + b
     float[] y = {1, 0, 0, 1, 0, 0, 0, 1};
-    hot = FastLstmHelper.oneHot(y, 2, 2, 2, null);
+    hot = OneHotRows.find(y, 2, 2, 2, null);
     assertEquals(List.of(0, -1, 1, 1), List.of(hot[0], hot[1], hot[2], hot[3]));
     // Two ones (a value and the window-start marker): both, the lower first.
-    hot = FastLstmHelper.oneHot(new float[] {0, 1, 1}, 1, 3, 1, null);
+    hot = OneHotRows.find(new float[] {0, 1, 1}, 1, 3, 1, null);
     assertEquals(List.of(1, 2), List.of(hot[0], hot[1]));
-    assertNull(FastLstmHelper.oneHot(new float[] {1, 1, 1}, 1, 3, 1, null), "three ones");
-    assertNull(FastLstmHelper.oneHot(new float[] {0, 0.5f, 0}, 1, 3, 1, null));
-    assertNull(FastLstmHelper.oneHot(new float[] {0, 1, Float.NaN}, 1, 3, 1, null));
-    assertNull(FastLstmHelper.oneHot(new float[] {2, 0, 0}, 1, 3, 1, null));
-    hot = FastLstmHelper.oneHot(new float[] {1, 1, 0, 0}, 1, 2, 2, null);
+    assertNull(OneHotRows.find(new float[] {1, 1, 1}, 1, 3, 1, null), "three ones");
+    assertNull(OneHotRows.find(new float[] {0, 0.5f, 0}, 1, 3, 1, null));
+    assertNull(OneHotRows.find(new float[] {0, 1, Float.NaN}, 1, 3, 1, null));
+    assertNull(OneHotRows.find(new float[] {2, 0, 0}, 1, 3, 1, null));
+    hot = OneHotRows.find(new float[] {1, 1, 0, 0}, 1, 2, 2, null);
     assertEquals(List.of(0, 0, -1, -1), List.of(hot[0], hot[1], hot[2], hot[3]), "feature 0 twice");
-    hot = FastLstmHelper.oneHot(new float[] {1, 1, 1, 0}, 1, 2, 2, null);
+    hot = OneHotRows.find(new float[] {1, 1, 1, 0}, 1, 2, 2, null);
     assertEquals(List.of(0, 0, 1, -1), List.of(hot[0], hot[1], hot[2], hot[3]), "two at step 0");
   }
 
@@ -445,7 +571,7 @@ class FastLstmTest {
       assertClose(nets[1].params(), nets[0].params(), v + " parameters after 6 fit steps");
       assertNotEquals(
           net(v, LstmImplementation.DL4J, 11, t).params(), nets[0].params(), "training moved");
-      FastLstmHelper.Stats s = stats(nets[1]);
+      CountingFastLstmHelper.Stats s = stats(nets[1]);
       assertTrue(s.forwardsReused() >= 6, "backprop reused the training forward pass: " + s);
       assertEquals(0, s.declined(), s.toString());
     }
@@ -745,7 +871,7 @@ class FastLstmTest {
       dl4jState = new double[2][x.length][];
       dRef.forward(x, dFrom, dl4jState);
     }
-    FastLstmHelper.Stats s = stats(nets[1]);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
     // One-hot values plus the window-start marker: the row lookup ran, not the dense product.
     assertEquals(0, s.denseForwards(), s.toString());
     assertTrue(s.oneHotForwards() > 0, s.toString());
@@ -804,8 +930,9 @@ class FastLstmTest {
     MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
     for (int i = 0; i < 2; i++) {
       MultiLayerConfiguration c =
-          NetworkFactory.build(
-              Variant.STATEFUL, VALUES, HIDDEN, 0.01, 3, 4, LstmImplementation.FAST);
+          CountingFastLstm.counting(
+              NetworkFactory.build(
+                  Variant.STATEFUL, VALUES, HIDDEN, 0.01, 3, 4, LstmImplementation.FAST));
       assertEquals(4, c.getTbpttBackLength());
       if (i == 1) {
         c.setTbpttBackLength(2);
@@ -847,33 +974,438 @@ class FastLstmTest {
     assertEquals(0, stats(nets[1]).declined());
   }
 
+  /**
+   * A DL4J network (an LSTM from {@code lstm}, a per-step softmax) of {@code dataType} and its fast
+   * twin with the same parameters.
+   */
+  private static MultiLayerNetwork[] customPair(Supplier<LSTM> lstm, DataType dataType) {
+    MultiLayerNetwork dl4j = customNet(lstm.get(), dataType);
+    MultiLayerNetwork fast = customNet(CountingFastLstm.counting(lstm.get()), dataType);
+    fast.setParams(dl4j.params().dup());
+    return new MultiLayerNetwork[] {dl4j, fast};
+  }
+
+  private static MultiLayerNetwork customNet(LSTM lstm, DataType dataType) {
+    MultiLayerConfiguration conf =
+        new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
+            .seed(3)
+            .dataType(dataType)
+            .list()
+            .layer(lstm)
+            .layer(
+                new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder()
+                    .nIn(HIDDEN)
+                    .nOut(VALUES)
+                    .activation(Activation.SOFTMAX)
+                    .build())
+            .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  private static LSTM tanhLstm() {
+    return new LSTM.Builder().nIn(VALUES).nOut(HIDDEN).activation(Activation.TANH).build();
+  }
+
   @Test
   void unsupportedActivationIsDeclinedAndStillMatches() {
     Random rnd = new Random(9);
-    MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
-    for (int i = 0; i < 2; i++) {
-      LSTM lstm =
-          new LSTM.Builder().nIn(VALUES).nOut(HIDDEN).activation(Activation.SOFTSIGN).build();
-      MultiLayerConfiguration conf =
-          new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder()
-              .seed(3)
-              .dataType(DataType.FLOAT)
-              .list()
-              .layer(i == 0 ? lstm : FastLstm.of(lstm))
-              .layer(
-                  new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder()
-                      .nIn(HIDDEN)
-                      .nOut(VALUES)
-                      .activation(Activation.SOFTMAX)
-                      .build())
-              .build();
-      nets[i] = new MultiLayerNetwork(conf);
-      nets[i].init();
-    }
-    nets[1].setParams(nets[0].params().dup());
+    MultiLayerNetwork[] nets =
+        customPair(
+            () ->
+                new LSTM.Builder().nIn(VALUES).nOut(HIDDEN).activation(Activation.SOFTSIGN).build(),
+            DataType.FLOAT);
     assertSameGradients(nets[0], nets[1], perStepBatch(rnd, 4, 3, true, false, false));
-    FastLstmHelper.Stats s = stats(nets[1]);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
     assertTrue(s.declined() > 0 && s.forwardsComputed() == 0, s.toString());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Declined calls: DL4J's code runs, with DL4J's result
+
+  private static void assertOnlyDeclined(MultiLayerNetwork fast, String what) {
+    CountingFastLstmHelper.Stats s = stats(fast);
+    assertTrue(
+        s.declined() > 0 && s.forwardsComputed() == 0 && s.backwards() == 0, what + ": " + s);
+  }
+
+  private static Batch cast(Batch b, DataType type) {
+    return new Batch(
+        b.features().castTo(type),
+        b.labels().castTo(type),
+        b.featureMask() == null ? null : b.featureMask().castTo(type),
+        b.labelMask() == null ? null : b.labelMask().castTo(type));
+  }
+
+  /**
+   * The cases a network can reach (DL4J's LSTM layer always runs forwards, without peepholes, on
+   * rank-3 input cast to the weights' type): other gates, double precision, a mask that is not
+   * exactly 0 and 1. Every call is declined and the network's results are DL4J's. (Another
+   * activation: {@link #unsupportedActivationIsDeclinedAndStillMatches}.)
+   */
+  @Test
+  void networksTheHelperDeclinesGiveDl4jsResults() {
+    Random rnd = new Random(19);
+    MultiLayerNetwork[] hard =
+        customPair(
+            () ->
+                new LSTM.Builder()
+                    .nIn(VALUES)
+                    .nOut(HIDDEN)
+                    .activation(Activation.TANH)
+                    .gateActivationFunction(Activation.HARDSIGMOID)
+                    .build(),
+            DataType.FLOAT);
+    assertSameGradients(hard[0], hard[1], perStepBatch(rnd, 4, 3, true, false, true));
+    assertOnlyDeclined(hard[1], "hard-sigmoid gates");
+
+    MultiLayerNetwork[] doubles = customPair(FastLstmTest::tanhLstm, DataType.DOUBLE);
+    assertSameGradients(
+        doubles[0], doubles[1], cast(perStepBatch(rnd, 4, 3, true, true, true), DataType.DOUBLE));
+    assertOnlyDeclined(doubles[1], "double precision");
+
+    // A last-step network: MultiLayerNetwork hands the feature mask to the LSTM layer only
+    // through LastTimeStep (DL4J's LSTM layer takes none from the network itself).
+    MultiLayerNetwork[] soft = pair(Variant.MASKED, 12, 3);
+    Batch b = lastStepBatch(rnd, 4, 3, true, true);
+    INDArray halfMasked = b.featureMask().dup();
+    halfMasked.putScalar(0, 1, 0.5);
+    assertSameGradients(
+        soft[0], soft[1], new Batch(b.features(), b.labels(), halfMasked, b.labelMask()));
+    assertOnlyDeclined(soft[1], "a mask holding 0.5");
+  }
+
+  /**
+   * The arguments of one forward call of an LSTM helper, as DL4J's {@code LSTMHelpers} makes it.
+   */
+  private static final class Call {
+    BaseRecurrentLayer<?> layer;
+    IActivation gate = new ActivationSigmoid();
+    INDArray input;
+    INDArray recurrentWeights;
+    INDArray inputWeights;
+    INDArray biases;
+    INDArray prevActivations;
+    INDArray prevMemory;
+    INDArray mask;
+    boolean forwards = true;
+    boolean peepholes;
+
+    /**
+     * A call the fast helper accepts: {@code net}'s LSTM layer on a masked [3, VALUES, 4] input.
+     */
+    Call(MultiLayerNetwork net, Random rnd) {
+      layer = (BaseRecurrentLayer<?>) lstmLayer(net);
+      input = features(rnd, 3, 4, true);
+      recurrentWeights = net.getParam("0_RW");
+      inputWeights = net.getParam("0_W");
+      biases = net.getParam("0_b");
+      prevActivations = randn(rnd, 3, HIDDEN);
+      prevMemory = randn(rnd, 3, HIDDEN);
+      mask = mask(rnd, 3, 4, MaskShape.TRAILING);
+    }
+
+    /** The inference forward pass by {@code helper} alone. */
+    FwdPassReturn helper(LSTMHelper helper) {
+      return helper.activate(
+          layer,
+          layer.conf(),
+          gate,
+          input,
+          recurrentWeights,
+          inputWeights,
+          biases,
+          true,
+          prevActivations,
+          prevMemory,
+          false,
+          forwards,
+          "W",
+          mask,
+          peepholes,
+          LayerWorkspaceMgr.noWorkspaces());
+    }
+
+    /**
+     * DL4J's forward pass with {@code helper} installed (null: none); for backprop, DL4J's code
+     * leaves the output array unwritten (the steps' outputs are kept separately).
+     */
+    FwdPassReturn dl4j(LSTMHelper helper, boolean forBackprop) {
+      return LSTMHelpers.activateHelper(
+          layer,
+          layer.conf(),
+          gate,
+          input,
+          recurrentWeights,
+          inputWeights,
+          biases,
+          true,
+          prevActivations,
+          prevMemory,
+          forBackprop,
+          forwards,
+          "W",
+          mask,
+          peepholes,
+          helper,
+          CacheMode.NONE,
+          LayerWorkspaceMgr.noWorkspaces(),
+          false);
+    }
+
+    /** DL4J's forward output with {@code helper} installed, or the name of what it threw. */
+    Object dl4jOutput(LSTMHelper helper) {
+      try {
+        return dl4j(helper, false).fwdPassOutput.dup();
+      } catch (RuntimeException e) {
+        return e.getClass().getName();
+      }
+    }
+  }
+
+  private static INDArray randn(Random rnd, long... shape) {
+    return Nd4j.randn(rnd.nextLong(), shape).castTo(DataType.FLOAT);
+  }
+
+  /** What DL4J's own code does with a call the fast helper declines. */
+  private enum Dl4j {
+    COMPUTES,
+    REFUSES
+  }
+
+  private record Decline(String what, Consumer<Call> change, Dl4j dl4j) {}
+
+  /**
+   * Every condition the fast helper declines, one at a time from an accepted call: the helper
+   * returns null, and DL4J's code path with it installed gives what DL4J's code alone gives (the
+   * same output, or the same refusal where DL4J's own code rejects the arguments). Where {@code
+   * LSTMHelpers} casts an array to the weights' type before calling the helper (the input, the
+   * mask), the cast call is accepted and computed by the fast math, within the tolerance.
+   */
+  @Test
+  void everyDeclinedCallFallsBackToDl4jsResult() {
+    MultiLayerNetwork net = customNet(tanhLstm(), DataType.FLOAT);
+    MultiLayerNetwork softsign =
+        customNet(
+            new LSTM.Builder().nIn(VALUES).nOut(HIDDEN).activation(Activation.SOFTSIGN).build(),
+            DataType.FLOAT);
+    int g = 4 * HIDDEN;
+    Random r = new Random(20);
+    List<Decline> cases =
+        List.of(
+            new Decline("backwards direction", c -> c.forwards = false, Dl4j.COMPUTES),
+            new Decline(
+                "hard-sigmoid gates", c -> c.gate = new ActivationHardSigmoid(), Dl4j.COMPUTES),
+            new Decline(
+                "softsign activation",
+                c -> c.layer = (BaseRecurrentLayer<?>) lstmLayer(softsign),
+                Dl4j.COMPUTES),
+            new Decline(
+                "peepholes",
+                c -> {
+                  c.peepholes = true;
+                  c.recurrentWeights = randn(r, HIDDEN, g + 3);
+                },
+                Dl4j.COMPUTES),
+            new Decline(
+                "rank-2 input",
+                c -> {
+                  c.input = c.input.get(all(), all(), point(0)).dup();
+                  c.mask = null;
+                },
+                Dl4j.COMPUTES),
+            new Decline(
+                "double weights",
+                c -> {
+                  c.recurrentWeights = c.recurrentWeights.castTo(DataType.DOUBLE);
+                  c.inputWeights = c.inputWeights.castTo(DataType.DOUBLE);
+                  c.biases = c.biases.castTo(DataType.DOUBLE);
+                  c.prevActivations = c.prevActivations.castTo(DataType.DOUBLE);
+                  c.prevMemory = c.prevMemory.castTo(DataType.DOUBLE);
+                },
+                Dl4j.COMPUTES),
+            new Decline(
+                "double input", c -> c.input = c.input.castTo(DataType.DOUBLE), Dl4j.COMPUTES),
+            new Decline(
+                "double recurrent weights",
+                c -> c.recurrentWeights = c.recurrentWeights.castTo(DataType.DOUBLE),
+                Dl4j.REFUSES),
+            new Decline(
+                "double input weights",
+                c -> c.inputWeights = c.inputWeights.castTo(DataType.DOUBLE),
+                Dl4j.REFUSES),
+            new Decline(
+                "double biases", c -> c.biases = c.biases.castTo(DataType.DOUBLE), Dl4j.REFUSES),
+            new Decline("double mask", c -> c.mask = c.mask.castTo(DataType.DOUBLE), Dl4j.COMPUTES),
+            new Decline(
+                "double previous activations",
+                c -> c.prevActivations = c.prevActivations.castTo(DataType.DOUBLE),
+                Dl4j.REFUSES),
+            new Decline(
+                "double previous memory",
+                c -> c.prevMemory = c.prevMemory.castTo(DataType.DOUBLE),
+                Dl4j.COMPUTES),
+            new Decline(
+                "input weights of another input width",
+                c -> c.inputWeights = randn(r, VALUES + 1, g),
+                Dl4j.REFUSES),
+            // DL4J's code fails in a native matmul here; libnd4j prints the shape mismatch to the
+            // process's stderr (Surefire warns of a "corrupted channel": harmless).
+            new Decline(
+                "input weights of another layer width",
+                c -> c.inputWeights = randn(r, VALUES, g + 4),
+                Dl4j.REFUSES),
+            new Decline(
+                "recurrent weights of another layer width",
+                c -> c.recurrentWeights = randn(r, HIDDEN, g + 4),
+                Dl4j.COMPUTES),
+            new Decline(
+                "biases of another layer width", c -> c.biases = randn(r, 1, g + 4), Dl4j.REFUSES),
+            new Decline("a mask of rank 3", c -> c.mask = c.mask.reshape(3, 4, 1), Dl4j.REFUSES),
+            new Decline(
+                "a mask of another batch size",
+                c -> c.mask = mask(r, 4, 4, MaskShape.TRAILING),
+                Dl4j.REFUSES),
+            new Decline(
+                "a mask of another length",
+                c -> c.mask = mask(r, 3, 5, MaskShape.TRAILING),
+                Dl4j.COMPUTES),
+            new Decline("a mask holding 0.5", c -> c.mask.putScalar(1, 0, 0.5), Dl4j.COMPUTES));
+
+    Call accepted = new Call(net, new Random(21));
+    CountingFastLstmHelper fast = new CountingFastLstmHelper();
+    assertTrue(accepted.helper(fast) != null, "the unchanged call is accepted");
+    assertEquals(1, fast.stats().forwardsComputed(), fast.stats().toString());
+    assertClose(
+        (INDArray) accepted.dl4jOutput(new CountingFastLstmHelper()),
+        (INDArray) accepted.dl4jOutput(null),
+        "the unchanged call, fast");
+
+    for (Decline d : cases) {
+      Call c = new Call(net, new Random(21));
+      d.change().accept(c);
+      fast = new CountingFastLstmHelper();
+      assertNull(c.helper(fast), d.what() + ": declined");
+      assertEquals(
+          new CountingFastLstmHelper.Stats(0, 0, 0, 0, 0, 0, 1, 0), fast.stats(), d.what());
+      Object expected = quietly(() -> c.dl4jOutput(null));
+      Object actual = quietly(() -> c.dl4jOutput(new CountingFastLstmHelper()));
+      assertEquals(
+          d.dl4j() == Dl4j.COMPUTES, expected instanceof INDArray, d.what() + ": " + expected);
+      if (expected instanceof INDArray e) {
+        assertClose(assertInstanceOf(INDArray.class, actual, d.what()), e, d.what());
+      } else {
+        assertEquals(expected, actual, d.what());
+      }
+    }
+  }
+
+  /**
+   * {@code call}'s result, with ND4J's executioner not logging the ops DL4J's code fails on (each
+   * refusal above would log an ERROR line, and the build log would read as broken).
+   */
+  private static <T> T quietly(Supplier<T> call) {
+    String executioner = "org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner";
+    org.apache.logging.log4j.Level level =
+        org.apache.logging.log4j.LogManager.getLogger(executioner).getLevel();
+    org.apache.logging.log4j.core.config.Configurator.setLevel(
+        executioner, org.apache.logging.log4j.Level.OFF);
+    try {
+      return call.get();
+    } finally {
+      org.apache.logging.log4j.core.config.Configurator.setLevel(executioner, level);
+    }
+  }
+
+  /** The backward pass of a forward pass DL4J's code did is DL4J's too. */
+  @Test
+  void aBackwardPassAfterDl4jsForwardPassIsDeclined() {
+    MultiLayerNetwork net = customNet(tanhLstm(), DataType.FLOAT);
+    Random rnd = new Random(22);
+    Call c = new Call(net, rnd);
+    c.mask = null; // DL4J's LSTM layer backpropagates without a mask
+    INDArray epsilon = randn(rnd, 3, HIDDEN, 4).dup('f');
+    CountingFastLstmHelper fast = new CountingFastLstmHelper();
+    assertNull(backward(c, fast, epsilon, true), "declined");
+    assertEquals(new CountingFastLstmHelper.Stats(0, 0, 0, 0, 0, 0, 1, 0), fast.stats());
+    Pair<Gradient, INDArray> expected = backward(c, null, epsilon, false);
+    Pair<Gradient, INDArray> actual = backward(c, new CountingFastLstmHelper(), epsilon, false);
+    for (String key : List.of("W", "RW", "b")) {
+      assertEquals(
+          expected.getFirst().getGradientFor(key), actual.getFirst().getGradientFor(key), key);
+    }
+    assertEquals(expected.getSecond(), actual.getSecond(), "epsilon");
+  }
+
+  /**
+   * The backward pass for {@code epsilon} of DL4J's forward pass of {@code c}: by {@code helper}
+   * alone ({@code direct}), else by DL4J's code with {@code helper} installed (null: none).
+   */
+  private static Pair<Gradient, INDArray> backward(
+      Call c, LSTMHelper helper, INDArray epsilon, boolean direct) {
+    FwdPassReturn dl4jPass = c.dl4j(null, true);
+    Map<String, INDArray> views = new TreeMap<>();
+    views.put("W", Nd4j.create(DataType.FLOAT, c.inputWeights.shape(), 'f'));
+    views.put("RW", Nd4j.create(DataType.FLOAT, c.recurrentWeights.shape(), 'f'));
+    views.put("b", Nd4j.create(DataType.FLOAT, c.biases.shape(), 'f'));
+    if (direct) {
+      return helper.backpropGradient(
+          c.layer.conf(),
+          c.gate,
+          c.input,
+          c.recurrentWeights,
+          c.inputWeights,
+          epsilon,
+          false,
+          -1,
+          dl4jPass,
+          true,
+          "W",
+          "RW",
+          "b",
+          views,
+          null,
+          false,
+          LayerWorkspaceMgr.noWorkspaces());
+    }
+    return LSTMHelpers.backpropGradientHelper(
+        c.layer,
+        c.layer.conf(),
+        c.gate,
+        c.input,
+        c.recurrentWeights,
+        c.inputWeights,
+        epsilon,
+        false,
+        -1,
+        dl4jPass,
+        true,
+        "W",
+        "RW",
+        "b",
+        views,
+        null,
+        false,
+        helper,
+        LayerWorkspaceMgr.noWorkspaces(),
+        false);
+  }
+
+  /** Three 1s in a step (neither one-hot nor one-hot plus the marker): the dense product runs. */
+  @Test
+  void threeOnesInAStepTakeTheDensePathAndMatch() {
+    Random rnd = new Random(23);
+    Batch b = lastStepBatch(rnd, 5, 4, true, false);
+    INDArray f = b.features();
+    for (int k = 0; k < VALUES; k++) {
+      f.putScalar(new int[] {2, k, 1}, k < 3 ? 1.0 : 0.0);
+    }
+    MultiLayerNetwork[] nets = pair(Variant.STATELESS, 8, 4);
+    assertSameGradients(nets[0], nets[1], b);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
+    assertTrue(s.denseForwards() > 0 && s.oneHotForwards() == 0, s.toString());
+    assertTrue(s.backwards() > 0 && s.declined() == 0, s.toString());
   }
 
   @Test
@@ -919,7 +1451,7 @@ class FastLstmTest {
     Batch b = lastStepBatch(rnd, 6, 5, true, false);
     // calculateGradients returns the input epsilon: computed, and equal to DL4J's.
     assertSameGradients(nets[0], nets[1], b);
-    FastLstmHelper.Stats s = stats(nets[1]);
+    CountingFastLstmHelper.Stats s = stats(nets[1]);
     assertTrue(s.backwards() >= 2, s.toString());
     // assertSameGradients also ran computeGradientAndScore(), which discards it: skipped once.
     assertEquals(1, s.epsilonsSkipped(), s.toString());
@@ -964,6 +1496,11 @@ class FastLstmTest {
 
   /** Two LSTM layers (fast at both, or DL4J at both) and a per-step output layer. */
   private static MultiLayerNetwork stacked(boolean fast, double dropOut) {
+    return stacked(fast, dropOut, 0);
+  }
+
+  /** As above, with dropout (retaining {@code dropOut}, if above 0) on layer {@code dropOutAt}. */
+  private static MultiLayerNetwork stacked(boolean fast, double dropOut, int dropOutAt) {
     NeuralNetConfiguration.ListBuilder list =
         new NeuralNetConfiguration.Builder()
             .seed(31)
@@ -974,11 +1511,11 @@ class FastLstmTest {
     for (int i = 0; i < 2; i++) {
       LSTM.Builder lb =
           new LSTM.Builder().nIn(i == 0 ? VALUES : HIDDEN).nOut(HIDDEN).activation(Activation.TANH);
-      if (dropOut > 0 && i == 0) {
+      if (dropOut > 0 && i == dropOutAt) {
         lb.dropOut(dropOut);
       }
       LSTM lstm = lb.build();
-      list.layer(fast ? FastLstm.of(lstm) : lstm);
+      list.layer(fast ? CountingFastLstm.counting(lstm) : lstm);
     }
     list.layer(
         new RnnOutputLayer.Builder(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT)
@@ -1010,8 +1547,8 @@ class FastLstmTest {
       fast.fit(b.dataSet());
       assertClose(fast.params(), dl4j.params(), "parameters after fit " + it);
     }
-    FastLstmHelper.Stats s0 = ((FastLstmLayer) fast.getLayer(0)).fastHelper().stats();
-    FastLstmHelper.Stats s1 = ((FastLstmLayer) fast.getLayer(1)).fastHelper().stats();
+    CountingFastLstmHelper.Stats s0 = stats(fast.getLayer(0));
+    CountingFastLstmHelper.Stats s1 = stats(fast.getLayer(1));
     assertTrue(s0.epsilonsSkipped() >= 3, "layer 0 skips in fit: " + s0);
     assertEquals(0, s1.epsilonsSkipped(), "layer 1 never skips: " + s1);
     assertTrue(s1.backwards() > 0 && s1.declined() == 0 && s0.declined() == 0, s1 + " " + s0);
@@ -1023,9 +1560,53 @@ class FastLstmTest {
     Random rnd = new Random(16);
     MultiLayerNetwork fast = stacked(true, 0.8);
     fast.fit(perStepBatch(rnd, 4, 3, true, false, false).dataSet());
-    FastLstmHelper.Stats s0 = ((FastLstmLayer) fast.getLayer(0)).fastHelper().stats();
+    CountingFastLstmHelper.Stats s0 = stats(fast.getLayer(0));
     assertTrue(s0.backwards() > 0, s0.toString());
     assertEquals(0, s0.epsilonsSkipped(), s0.toString());
+  }
+
+  /**
+   * Dropout by value: DL4J's dropout draws its mask from ND4J's random generator, so seeding it
+   * alike before each call gives both networks the same masks. On layer 0 the mask drops inputs; on
+   * layer 1 it drops layer 0's outputs and its backprop scales the epsilon layer 1 returns.
+   */
+  @Test
+  void dropoutMatchesDl4jByValue() {
+    Random rnd = new Random(24);
+    for (int at = 0; at < 2; at++) {
+      MultiLayerNetwork dl4j = stacked(false, 0.7, at);
+      MultiLayerNetwork fast = stacked(true, 0.7, at);
+      MultiLayerNetwork otherMasks = stacked(false, 0.7, at);
+      assertEquals(dl4j.params(), fast.params());
+      for (int it = 0; it < 3; it++) {
+        Batch b = perStepBatch(rnd, 6, 4, it % 2 == 0, false, it == 2);
+        Nd4j.getRandom().setSeed(1000 + it);
+        Pair<Gradient, INDArray> e =
+            dl4j.calculateGradients(b.features(), b.labels(), null, b.labelMask());
+        Map<String, INDArray> eg = copy(e.getFirst());
+        INDArray eEps = e.getSecond().dup();
+        Nd4j.getRandom().setSeed(1000 + it);
+        Pair<Gradient, INDArray> a =
+            fast.calculateGradients(b.features(), b.labels(), null, b.labelMask());
+        for (String key : eg.keySet()) {
+          assertClose(
+              a.getFirst().getGradientFor(key), eg.get(key), "dropout at " + at + ", " + key);
+        }
+        assertClose(a.getSecond(), eEps, "dropout at " + at + ", epsilon to the input");
+        Nd4j.getRandom().setSeed(2000 + it);
+        dl4j.fit(b.dataSet());
+        Nd4j.getRandom().setSeed(2000 + it);
+        fast.fit(b.dataSet());
+        assertClose(
+            fast.params(), dl4j.params(), "dropout at " + at + ", parameters after fit " + it);
+        Nd4j.getRandom().setSeed(3000 + it);
+        otherMasks.fit(b.dataSet());
+      }
+      // The masks matter: other masks give other parameters.
+      assertTrue(worst(otherMasks.params(), dl4j.params(), RTOL) > 1.0, "dropout at " + at);
+      CountingFastLstmHelper.Stats s = stats(fast.getLayer(at));
+      assertTrue(s.backwards() > 0 && s.declined() == 0, s.toString());
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ class ConcurrentSweepSparkTest extends SparkTestSession {
     SweepPlan plan = SweepPlan.expand(loader.load(List.of()));
     SweepRunner runner = new SweepRunner(spark, table, runId, false);
     assertEquals(concurrency, runner.concurrency(plan));
-    SweepRunner.Summary summary = runner.run(plan);
+    SweepRunner.Summary summary = GuardedRun.run(runner, spark, table, runId, plan);
     assertEquals(4, summary.trained());
     return ComparableRows.byPoint(table.run(runId).collectAsList(), runId);
   }

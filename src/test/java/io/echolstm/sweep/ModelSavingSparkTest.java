@@ -38,16 +38,21 @@ class ModelSavingSparkTest extends SparkTestSession {
     ResultsTable table = new ResultsTable(spark, results.toString());
     SweepPlan plan = plan("auto");
     List<String> missingAtCommit = new ArrayList<>();
-    SweepRunner runner = new SweepRunner(spark, table, "r", false);
-    runner.onStage =
-        (point, stage) -> {
-          if (stage.equals("committing")
-              && !Files.isRegularFile(
-                  results.resolve("_models/run_id=r/point_id=" + point.id() + ".zip"))) {
-            missingAtCommit.add(point.label());
-          }
-        };
-    runner.run(plan);
+    GuardedRun.run(
+        spark,
+        table,
+        "r",
+        plan,
+        s ->
+            Stages.withCommit(
+                s,
+                (p, row) -> {
+                  if (!Files.isRegularFile(
+                      results.resolve("_models/run_id=r/point_id=" + p.point().id() + ".zip"))) {
+                    missingAtCommit.add(p.point().label());
+                  }
+                  s.commit().commit(p, row);
+                }));
     assertEquals(List.of(), missingAtCommit, "points committed before their model was saved");
 
     List<Row> rows = table.run("r").collectAsList();
@@ -73,7 +78,7 @@ class ModelSavingSparkTest extends SparkTestSession {
     assertEquals(2, spark.read().parquet(results.toString()).count());
 
     // A rerun skips the committed points and leaves their models alone.
-    SweepRunner.Summary again = new SweepRunner(spark, table, "r", false).run(plan);
+    SweepRunner.Summary again = GuardedRun.run(spark, table, "r", plan);
     assertEquals(0, again.trained());
     for (Map.Entry<Path, FileTime> e : saved.entrySet()) {
       assertEquals(e.getValue(), Files.getLastModifiedTime(e.getKey()), e.getKey().toString());
@@ -84,7 +89,7 @@ class ModelSavingSparkTest extends SparkTestSession {
   void withModelSaveFalseNothingIsSavedAndTheColumnIsNull() {
     Path results = dir.resolve("results");
     ResultsTable table = new ResultsTable(spark, results.toString());
-    new SweepRunner(spark, table, "off", false).run(plan("false"));
+    GuardedRun.run(spark, table, "off", plan("false"));
     List<Row> rows = table.run("off").collectAsList();
     assertEquals(2, rows.size());
     for (Row row : rows) {

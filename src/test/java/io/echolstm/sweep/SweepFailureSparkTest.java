@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A point's failure, whatever it is (an exception, an {@link AssertionError}, an {@link
  * OutOfMemoryError}), reaches the caller as a {@link PointFailedException} naming the point and the
- * stage, sequentially and concurrently. Failures are injected at a stage, not provoked.
+ * stage, sequentially and concurrently. Failures are injected at a stage (a stage wrapped to
+ * throw), not provoked.
  */
 class SweepFailureSparkTest extends SparkTestSession {
   @TempDir Path dir;
@@ -23,18 +24,47 @@ class SweepFailureSparkTest extends SparkTestSession {
     SweepPlan plan =
         SweepPlan.expand(
             TinySweep.loader().set("sweep.concurrency=" + concurrency).load(List.of()));
-    SweepRunner runner =
-        new SweepRunner(spark, new ResultsTable(spark, dir.resolve("r").toString()), "r", false);
-    runner.onStage =
-        (point, stage) -> {
-          if (stage.equals(atStage) && point.lag() == 1) {
-            if (failure instanceof Error e) {
-              throw e;
-            }
-            throw (RuntimeException) failure;
-          }
-        };
-    return assertThrows(PointFailedException.class, () -> runner.run(plan));
+    ResultsTable table = new ResultsTable(spark, dir.resolve("r").toString());
+    return assertThrows(
+        PointFailedException.class,
+        () -> GuardedRun.run(spark, table, "r", plan, s -> failingAt(atStage, failure, s)));
+  }
+
+  /** {@code stages} with the stage named {@code stage} throwing {@code failure} at lag 1. */
+  private static PointStages failingAt(String stage, Throwable failure, PointStages stages) {
+    return switch (stage) {
+      case "preparing data" ->
+          Stages.withPrepare(
+              stages,
+              p -> {
+                failAtLag1(p, failure);
+                return stages.prepare().prepare(p);
+              });
+      case "training" ->
+          Stages.withTrain(
+              stages,
+              (p, data, at) -> {
+                failAtLag1(p, failure);
+                return stages.train().train(p, data, at);
+              });
+      case "committing" ->
+          Stages.withCommit(
+              stages,
+              (p, row) -> {
+                failAtLag1(p, failure);
+                stages.commit().commit(p, row);
+              });
+      default -> throw new IllegalArgumentException(stage);
+    };
+  }
+
+  private static void failAtLag1(PlannedPoint p, Throwable failure) {
+    if (p.point().lag() == 1) {
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      throw (RuntimeException) failure;
+    }
   }
 
   @Test

@@ -74,7 +74,7 @@ class VariantsSparkTest extends SparkTestSession {
       loader.set(s);
     }
     ResultsTable table = new ResultsTable(spark, results.toString());
-    new SweepRunner(spark, table, runId, false).run(SweepPlan.expand(loader.load(List.of())));
+    GuardedRun.run(spark, table, runId, SweepPlan.expand(loader.load(List.of())));
     return table.run(runId).orderBy("lag").collectAsList();
   }
 

@@ -1,0 +1,107 @@
+package io.echolstm.app;
+
+import io.echolstm.config.Approach;
+import io.echolstm.config.ConfigLoader;
+import io.echolstm.config.ExperimentSettings;
+import io.echolstm.config.SettingsException;
+import io.echolstm.sweep.SweepPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * What {@code sweep} and {@code plan} both build from their options before any work, with the
+ * Hadoop configuration and the master they were checked against.
+ */
+record Prepared(
+    RunOptions options,
+    List<ExperimentSettings> experiments,
+    SweepPlan plan,
+    Configuration hadoop,
+    String master) {
+
+  /**
+   * Loads, validates and expands everything {@code options} name, and checks the results directory
+   * and the training approach against the master, without starting Spark.
+   *
+   * @throws SettingsException naming the key or option at fault
+   */
+  static Prepared of(RunOptions options) {
+    options.runId();
+    ConfigLoader loader = new ConfigLoader();
+    options.confFiles().forEach(loader::file);
+    options.sets.forEach(loader::set);
+    List<ExperimentSettings> experiments = loader.load(options.experiments);
+    SweepPlan plan = SweepPlan.expand(experiments);
+    Configuration hadoop = SparkSetup.hadoopConfiguration();
+    String master = SparkSetup.master();
+    checkResultsDir(options.resultsDir(), hadoop);
+    checkApproach(plan, master, hadoop);
+    return new Prepared(options, experiments, plan, hadoop, master);
+  }
+
+  /**
+   * Refuses Export training where dl4j-spark would refuse it after Spark started: a master other
+   * than {@code local}, {@code local[N]} or {@code local[*]} with a {@code file:} default file
+   * system (the exported minibatches would not be visible to other executors).
+   */
+  static void checkApproach(SweepPlan plan, String master, Configuration hadoop) {
+    boolean export = plan.points().stream().anyMatch(p -> p.train().approach() == Approach.EXPORT);
+    if (!export || master.matches("local(\\[([0-9]+|\\*)\\])?")) {
+      return;
+    }
+    String scheme = FileSystem.getDefaultUri(hadoop).getScheme();
+    if (scheme == null || scheme.equals("file")) {
+      throw new SettingsException(
+          "train.approach",
+          "train.approach=export needs a shared default file system on master "
+              + master
+              + ", but fs.defaultFS is "
+              + FileSystem.getDefaultUri(hadoop)
+              + ": use train.approach=direct, or set spark.hadoop.fs.defaultFS to a shared file"
+              + " system (e.g. hdfs://...)");
+    }
+  }
+
+  /**
+   * Refuses, before Spark starts, a results path that cannot work: one whose scheme has no file
+   * system on the classpath (e.g. {@code s3a://} here), a dangling symbolic link, a file, or a
+   * directory that cannot be created.
+   */
+  static void checkResultsDir(String dir, Configuration hadoop) {
+    java.util.regex.Matcher scheme =
+        java.util.regex.Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):.*").matcher(dir);
+    if (scheme.matches() && !scheme.group(1).equalsIgnoreCase("file")) {
+      try {
+        FileSystem.getFileSystemClass(scheme.group(1).toLowerCase(java.util.Locale.ROOT), hadoop);
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new SettingsException(
+            "--results",
+            "no file system for scheme '"
+                + scheme.group(1)
+                + "' on the classpath: "
+                + dir
+                + " (file: and hdfs: work; see README)");
+      }
+      return; // a remote file system: Spark checks the rest when writing
+    }
+    Path path = Path.of(dir.startsWith("file:") ? dir.replaceFirst("^file:(//)?", "") : dir);
+    if (Files.exists(path) && !Files.isDirectory(path)) {
+      throw new SettingsException(
+          "--results", "results path exists and is not a directory: " + dir);
+    }
+    Path existing = path.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      if (Files.isSymbolicLink(existing)) {
+        throw new SettingsException(
+            "--results", "results path has a dangling symbolic link " + existing + ": " + dir);
+      }
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+      throw new SettingsException("--results", "results directory is not writable: " + dir);
+    }
+  }
+}
