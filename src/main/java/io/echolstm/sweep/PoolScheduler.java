@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Runs points in plan order, {@code concurrency} at a time: one at a time on the caller's thread,
@@ -28,9 +29,18 @@ final class PoolScheduler implements PointScheduler {
 
   @Override
   public void run(List<PlannedPoint> points, Task task) {
+    runAll(concurrency, points, task::run);
+  }
+
+  /**
+   * Runs {@code body} for each of {@code units} in order, {@code concurrency} at a time (on the
+   * caller's thread when 1). After a failure no further unit starts; the units in flight finish,
+   * then the first failure is rethrown.
+   */
+  static <T> void runAll(int concurrency, List<T> units, Consumer<T> body) {
     if (concurrency == 1) {
-      for (PlannedPoint p : points) {
-        task.run(p);
+      for (T unit : units) {
+        body.accept(unit);
       }
       return;
     }
@@ -38,7 +48,7 @@ final class PoolScheduler implements PointScheduler {
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     try {
       List<Future<?>> futures = new ArrayList<>();
-      for (PlannedPoint p : points) {
+      for (T unit : units) {
         futures.add(
             pool.submit(
                 () -> {
@@ -46,7 +56,7 @@ final class PoolScheduler implements PointScheduler {
                     return;
                   }
                   try {
-                    task.run(p);
+                    body.accept(unit);
                   } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                   }
