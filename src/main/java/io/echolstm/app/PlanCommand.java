@@ -1,5 +1,6 @@
 package io.echolstm.app;
 
+import io.echolstm.config.LagSearch;
 import io.echolstm.config.SettingsException;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.sweep.RunGuard;
@@ -66,17 +67,28 @@ final class PlanCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** The plan's lines; {@code committed} holds the ids of points the run already wrote. */
+  /**
+   * The plan's lines; {@code committed} holds the ids of points the run already wrote. Grid points
+   * one per line; a frontier search one line, with the most probes it makes.
+   */
   static String format(Prepared prepared, Set<String> committed) {
     RunOptions o = prepared.options();
     SweepPlan plan = prepared.plan();
-    List<SweepPoint> points = plan.points();
+    List<SweepPoint> points =
+        plan.points().stream().filter(p -> p.lagSearch() == LagSearch.GRID).toList();
+    List<SweepPlan.Search> searches = plan.searches();
     StringBuilder s = new StringBuilder();
+    String what =
+        searches.isEmpty()
+            ? points.size() + " points"
+            : (points.isEmpty() ? "" : points.size() + " grid points and ")
+                + searches.size()
+                + " frontier searches";
     s.append(
         String.format(
-            "plan for run %s: %d points from %d experiment(s) of %s, results in %s%s%n",
+            "plan for run %s: %s from %d experiment(s) of %s, results in %s%s%n",
             o.runId(),
-            points.size(),
+            what,
             prepared.experiments().size(),
             o.confFiles(),
             o.resultsDir(),
@@ -104,10 +116,41 @@ final class PlanCommand implements Callable<Integer> {
               p.id(),
               marks));
     }
-    s.append(
-        String.format(
-            "%d points: %d to train, %d already committed; %d controls%n",
-            points.size(), points.size() - skipped, skipped, controls));
+    int searchWidth = String.valueOf(searches.size()).length();
+    int maxProbes = 0;
+    int candidates = 0;
+    int reusable = 0;
+    for (int i = 0; i < searches.size(); i++) {
+      SweepPlan.Search search = searches.get(i);
+      long done = search.candidates().stream().filter(p -> committed.contains(p.id())).count();
+      maxProbes += search.maxProbes();
+      candidates += search.candidates().size();
+      reusable += (int) done;
+      s.append(
+          String.format(
+              "  search %" + searchWidth + "d/%d  %s: at most %d probes%s%n",
+              i + 1,
+              searches.size(),
+              search.label(),
+              search.maxProbes(),
+              done == 0
+                  ? ""
+                  : "  [" + done + (done == 1 ? " probe" : " probes") + " already committed]"));
+    }
+    if (!points.isEmpty() || searches.isEmpty()) {
+      s.append(
+          String.format(
+              "%d points: %d to train, %d already committed; %d controls%n",
+              points.size(), points.size() - skipped, skipped, controls));
+    }
+    if (!searches.isEmpty()) {
+      s.append(
+          String.format(
+              "%d frontier searches: at most %d probes of their %d candidate points (each"
+                  + " search doubles, then bisects, for the largest lag that reaches"
+                  + " train.target-accuracy); %d already committed%n",
+              searches.size(), maxProbes, candidates, reusable));
+    }
     return s.toString();
   }
 }

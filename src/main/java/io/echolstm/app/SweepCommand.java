@@ -99,7 +99,9 @@ final class SweepCommand implements Callable<Integer> {
       SweepRunner.Summary summary =
           new SweepRunner(spark, table, cli.runId(), cli.overwrite).run(plan, guard);
       stage = "checking that every point is committed";
-      String missing = missingPoints(plan, table.committedPoints(cli.runId()));
+      List<SweepPoint> expected =
+          plan.points().stream().filter(p -> summary.pointIds().contains(p.id())).toList();
+      String missing = missingPoints(expected, table.committedPoints(cli.runId()));
       if (!missing.isEmpty()) {
         LOG.error("run {}: {} not in {} after the sweep", cli.runId(), missing, cli.resultsDir());
         err.println(
@@ -174,10 +176,12 @@ final class SweepCommand implements Callable<Integer> {
     }
   }
 
-  /** The plan's points the table does not hold, e.g. {@code 2 of 8 points (point 3/8 [...])}. */
-  static String missingPoints(SweepPlan plan, Set<String> committed) {
+  /**
+   * The points of {@code points} (the plan's grid points and the probes its searches made) the
+   * table does not hold, e.g. {@code 2 of 8 points (point 3/8 [...])}.
+   */
+  static String missingPoints(List<SweepPoint> points, Set<String> committed) {
     List<String> missing = new ArrayList<>();
-    List<SweepPoint> points = plan.points();
     for (int i = 0; i < points.size(); i++) {
       if (!committed.contains(points.get(i).id())) {
         missing.add("point " + (i + 1) + "/" + points.size() + " [" + points.get(i).label() + "]");

@@ -168,7 +168,8 @@ public final class ConfigLoader {
                   v.get(Settings.SWEEP_VARIANTS),
                   v.get(Settings.SWEEP_LAGS),
                   v.get(Settings.SWEEP_WINDOWS),
-                  v.get(Settings.SWEEP_CONCURRENCY)),
+                  v.get(Settings.SWEEP_CONCURRENCY),
+                  v.get(Settings.SWEEP_LAG_SEARCH)),
               new DataSettings(
                   v.get(Settings.DATA_VALUES),
                   v.get(Settings.DATA_SEQUENCE_LENGTH),

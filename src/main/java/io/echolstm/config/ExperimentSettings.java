@@ -1,15 +1,16 @@
 package io.echolstm.config;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
  * One named experiment of a config: one record per key prefix ({@code sweep.*} in {@link
- * SweepSettings}, {@code data.*} in {@link DataSettings}, and so on) plus the {@code seed}, and the
- * checks that span two of them.
+ * SweepSettings}, {@code data.*} in {@link DataSettings}, and so on) plus the seeds, and the checks
+ * that span two of them.
  *
  * @param name experiment name, as in the config and the results table
  * @param description free text from the config (may be empty)
- * @param seed base seed
+ * @param seed base seeds, each a replicate of every point of the grid (the first is the default's)
  * @param sweep the lists the sweep expands over, and its concurrency
  * @param data data generation settings
  * @param model the network's settings (its hidden sizes are swept too)
@@ -19,7 +20,7 @@ import java.util.Objects;
 public record ExperimentSettings(
     String name,
     String description,
-    long seed,
+    List<Long> seed,
     SweepSettings sweep,
     DataSettings data,
     ModelSettings model,
@@ -29,6 +30,7 @@ public record ExperimentSettings(
   public ExperimentSettings {
     Objects.requireNonNull(name, "name");
     description = description == null ? "" : description;
+    seed = List.copyOf(Settings.SEED.check(seed));
     Objects.requireNonNull(sweep, "sweep");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(model, "model");
@@ -47,6 +49,15 @@ public record ExperimentSettings(
             Settings.SWEEP_WINDOWS.key(),
             "window must be <= sequence length " + data.sequenceLength() + ", found " + window);
       }
+    }
+    if (sweep.lagSearch() == LagSearch.FRONTIER && train.targetAccuracy().isEmpty()) {
+      // A probe "reaches" its lag when its validation accuracy reaches the target: without one,
+      // there is nothing to search for.
+      throw new SettingsException(
+          Settings.SWEEP_LAG_SEARCH.key(),
+          "sweep.lag-search=frontier needs train.target-accuracy (a probe reaches its lag when its"
+              + " validation accuracy reaches the target, e.g. train.target-accuracy=0.99), found"
+              + " none");
     }
     if (sweep.variants().contains(Variant.STATEFUL) && model.lstm() == LstmImplementation.DL4J) {
       // DL4J 1.0.0-M2's truncated BPTT backpropagates each segment from a zero state while its

@@ -23,8 +23,22 @@ public final class IntLists {
    *     a descending range, a value listed twice or more than {@value #MAX_VALUES} values
    */
   public static List<Integer> parse(String text) {
-    List<Integer> out = new ArrayList<>();
-    Set<Integer> seen = new HashSet<>();
+    return parse(text, Integer.MIN_VALUE, Integer.MAX_VALUE).stream().map(Long::intValue).toList();
+  }
+
+  /**
+   * As {@link #parse(String)}, for values anywhere in {@code long} (seeds): safe at its ends too.
+   *
+   * @throws IllegalArgumentException as {@link #parse(String)} does, for a value outside {@code
+   *     long}
+   */
+  public static List<Long> parseLongs(String text) {
+    return parse(text, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  private static List<Long> parse(String text, long min, long max) {
+    List<Long> out = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
     for (String raw : text.split(",")) {
       String part = raw.trim();
       if (part.isEmpty()) {
@@ -32,22 +46,26 @@ public final class IntLists {
       }
       int dash = part.indexOf('-', 1);
       if (dash > 0) {
-        long from = integer(part.substring(0, dash), part);
-        long to = integer(part.substring(dash + 1), part);
+        long from = integer(part.substring(0, dash), part, min, max);
+        long to = integer(part.substring(dash + 1), part, min, max);
         if (to < from) {
           throw new IllegalArgumentException("range '" + part + "' goes down");
         }
-        if (to - from + 1 > MAX_VALUES - out.size()) {
+        // to - from overflows (goes negative) only for a range wider than any limit
+        if (to - from < 0 || to - from >= MAX_VALUES - out.size()) {
           throw tooMany(part);
         }
-        for (long i = from; i <= to; i++) {
-          add(out, seen, (int) i);
+        for (long i = from; ; i++) {
+          add(out, seen, i);
+          if (i == to) {
+            break;
+          }
         }
       } else {
         if (out.size() >= MAX_VALUES) {
           throw tooMany(part);
         }
-        add(out, seen, integer(part, part));
+        add(out, seen, integer(part, part, min, max));
       }
     }
     if (out.isEmpty()) {
@@ -61,31 +79,33 @@ public final class IntLists {
         "list is too long at '" + part + "': at most " + MAX_VALUES + " values");
   }
 
-  private static void add(List<Integer> out, Set<Integer> seen, int value) {
+  private static void add(List<Long> out, Set<Long> seen, long value) {
     if (!seen.add(value)) {
       throw new IllegalArgumentException("value " + value + " is listed twice");
     }
     out.add(value);
   }
 
-  private static int integer(String text, String part) {
+  private static long integer(String text, String part, long min, long max) {
     String digits = text.trim();
     if (!digits.matches("[+-]?[0-9]+")) {
       throw new IllegalArgumentException("expected an integer or a range, found '" + part + "'");
     }
+    long value;
     try {
-      return Integer.parseInt(digits);
+      value = Long.parseLong(digits);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "value '"
-              + digits
-              + "' in '"
-              + part
-              + "' is out of range ("
-              + Integer.MIN_VALUE
-              + " to "
-              + Integer.MAX_VALUE
-              + ")");
+      throw outOfRange(digits, part, min, max);
     }
+    if (value < min || value > max) {
+      throw outOfRange(digits, part, min, max);
+    }
+    return value;
+  }
+
+  private static IllegalArgumentException outOfRange(
+      String digits, String part, long min, long max) {
+    return new IllegalArgumentException(
+        "value '" + digits + "' in '" + part + "' is out of range (" + min + " to " + max + ")");
   }
 }

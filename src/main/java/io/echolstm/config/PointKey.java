@@ -111,6 +111,21 @@ public final class PointKey {
     return key.toString();
   }
 
+  /**
+   * {@code key} without the entry of {@code setting}: what the point shares with the points that
+   * differ from it in that setting alone (e.g. the other lags of a frontier search).
+   */
+  public static String without(String key, Setting<?> setting) {
+    String entry = setting.pointKeyName().orElseThrow() + "=";
+    StringBuilder out = new StringBuilder();
+    for (String part : key.split(" ")) {
+      if (!part.startsWith(entry)) {
+        out.append(out.length() == 0 ? "" : " ").append(part);
+      }
+    }
+    return out.toString();
+  }
+
   /** A short, path-safe id of {@code key}: {@code p} and 16 hex digits of its SHA-256. */
   public static String id(String key) {
     try {

@@ -28,6 +28,9 @@ public interface PointSettings {
 
   EvalSettings eval();
 
+  /** Whether the point is one lag of a grid or a probe of a frontier search. */
+  LagSearch lagSearch();
+
   /**
    * The parameter-averaging workers: {@code train.workers} as configured ({@link
    * TrainSettings#AUTO_WORKERS} for {@code auto}) while the point is planned, the count it trained

@@ -197,22 +197,6 @@ public final class Setting<T> {
         v -> within(key, what, v, min, max));
   }
 
-  static Setting<Long> longInteger(String key, long dflt, String doc) {
-    return of(
-        key,
-        String.valueOf(dflt),
-        "any integer",
-        doc,
-        text -> {
-          try {
-            return Long.parseLong(text);
-          } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected an integer, found '" + text + "'");
-          }
-        },
-        v -> Objects.requireNonNull(v, key));
-  }
-
   /** A count or {@code auto}, which parses to {@code auto} (0); a written count is checked. */
   static Setting<Integer> autoInteger(
       String key, String what, int auto, int min, int max, String doc) {
@@ -311,6 +295,17 @@ public final class Setting<T> {
             within(key, what, v, min, max);
           }
         });
+  }
+
+  /** An integer list ({@link IntLists} syntax) of distinct values anywhere in {@code long}. */
+  static Setting<List<Long>> longList(String key, String dflt, String doc) {
+    return of(
+        key,
+        dflt,
+        "list of integers, no repeats",
+        doc,
+        IntLists::parseLongs,
+        list -> distinctNonEmpty(key, list));
   }
 
   /** A comma-separated list of distinct ids, each parsed by {@code element}. */

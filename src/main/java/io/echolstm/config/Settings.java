@@ -55,11 +55,14 @@ public final class Settings {
       Setting.intList("model.hidden", "hidden size", "50", 1, 4_096, "LSTM hidden sizes to sweep")
           .perPoint("hidden", Integer.class, PointSettings::hidden);
 
-  public static final Setting<Long> SEED =
-      Setting.longInteger(
+  public static final Setting<List<Long>> SEED =
+      Setting.longList(
               "seed",
-              42,
-              "base seed; the training and evaluation streams and the weight init derive from it")
+              "42",
+              "base seeds, one replicate of every configuration per seed (`42`, `1-5`): each drives"
+                  + " its point's training and evaluation streams and weight init; points that"
+                  + " differ only in their seed are reported as one configuration, mean and 95 %"
+                  + " interval")
           .perPoint("seed", Long.class, PointSettings::seed);
 
   public static final Setting<Integer> DATA_VALUES =
@@ -310,7 +313,19 @@ public final class Settings {
           "auto",
           "save each point's trained network (DL4J's model file) under the results directory,"
               + " its path in the column `model_path`; `auto` = when the run's plan has at most 100"
-              + " points (run-level: not in the point key)");
+              + " points (a frontier search counts the most probes it makes; run-level: not in the"
+              + " point key)");
+
+  public static final Setting<LagSearch> SWEEP_LAG_SEARCH =
+      Setting.enumeration(
+              "sweep.lag-search",
+              LagSearch.class,
+              "grid",
+              "`grid` trains every lag of `sweep.lags`; `frontier` searches them as a range for the"
+                  + " largest lag whose point reaches `train.target-accuracy` (required) on"
+                  + " validation, per configuration and seed, by doubling and then bisection (see"
+                  + " \"Lag frontier\")")
+          .perPoint("lag_search", String.class, p -> Setting.id(p.lagSearch()));
 
   /** Every declaration, in column order. */
   public static final List<Setting<?>> ALL =
@@ -344,7 +359,8 @@ public final class Settings {
           TRAIN_MIN_IMPROVEMENT,
           EVAL_EVERY_WINDOWS,
           EVAL_BATCH_SIZE,
-          MODEL_SAVE);
+          MODEL_SAVE,
+          SWEEP_LAG_SEARCH);
 
   private static final Map<String, Setting<?>> BY_KEY = new LinkedHashMap<>();
 

@@ -27,14 +27,19 @@ import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.chart.util.ShapeUtils;
 import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /** The report's charts, built from the picked rows. */
 final class Charts {
@@ -74,30 +79,48 @@ final class Charts {
 
   /** Every chart of the report, in page order. */
   static List<Chart> all(List<PointResult> points) {
-    return List.of(
-        accuracyVsLag(points),
-        published(points),
-        learningCurve(points, false),
-        learningCurve(points, true),
-        toTarget(points, false),
-        toTarget(points, true),
-        throughput(points));
+    List<Frontier> frontiers = Frontier.of(points);
+    List<Chart> charts = new ArrayList<>();
+    charts.add(accuracyVsLag(points));
+    if (!frontiers.isEmpty()) {
+      charts.add(frontier(frontiers, severalRuns(points)));
+    }
+    charts.addAll(
+        List.of(
+            published(points),
+            learningCurve(points, false),
+            learningCurve(points, true),
+            toTarget(points, false),
+            toTarget(points, true),
+            throughput(points)));
+    return charts;
   }
 
-  /** Test accuracy against lag, one line per run, variant, window and hidden size. */
+  /**
+   * Test accuracy against lag, one line per run, variant, window and hidden size; a configuration
+   * with replicates is its mean, with its 95 % interval as a bar.
+   */
   static Chart accuracyVsLag(List<PointResult> points) {
     boolean runs = severalRuns(points);
     Map<String, XYSeries> lines = new LinkedHashMap<>();
+    Map<String, YIntervalSeries> bars = new LinkedHashMap<>();
     XYSeries controls = new XYSeries("control: label not in the input", true, true);
-    for (PointResult p : points) {
-      if (p.lag() == null || p.accuracy() == null) {
+    boolean replicated = false;
+    for (Configuration c : Configuration.of(points)) {
+      PointResult p = c.first();
+      Interval accuracy = c.interval(PointResult::accuracy);
+      if (p.lag() == null || accuracy.n() == 0) {
         continue;
       }
+      String line = group(p, runs);
       lines
-          .computeIfAbsent(group(p, runs), k -> new XYSeries(k, true, true))
-          .add(p.lag(), p.accuracy());
+          .computeIfAbsent(line, k -> new XYSeries(k, true, true))
+          .add(p.lag().doubleValue(), accuracy.mean());
+      bars.computeIfAbsent(line, k -> new YIntervalSeries(k, true, true))
+          .add(p.lag(), accuracy.mean(), accuracy.low(), accuracy.high());
+      replicated |= accuracy.n() > 1;
       if (p.control()) {
-        controls.add(p.lag(), p.accuracy());
+        controls.add(p.lag().doubleValue(), accuracy.mean());
       }
     }
     XYSeriesCollection data = new XYSeriesCollection();
@@ -113,6 +136,9 @@ final class Charts {
     renderer.setSeriesShapesFilled(c, true);
     plot.setRenderer(renderer);
     plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
+    if (replicated) {
+      intervalBars(plot, bars.values());
+    }
     integerAxis(plot);
     fraction(plot);
     chanceMarkers(plot, points, false);
@@ -124,10 +150,102 @@ final class Charts {
             + (runs ? "run, " : "")
             + "variant, window and hidden size. Red crosses are controls: points whose label is"
             + " not in the model's input (lag ≥ window), kept in the sweep to show that they stay"
-            + " at chance. The dashed line is chance (1 / values).",
+            + " at chance. The dashed line is chance (1 / values)."
+            + (replicated ? REPLICATES : ""),
         chart,
         WIDTH,
         HEIGHT);
+  }
+
+  /** How the charts show replicates, for their captions. */
+  static final String REPLICATES =
+      " A configuration with replicates (points that differ only in their seed) is drawn at its"
+          + " mean, its bar the 95 % confidence interval of the mean (Student's t).";
+
+  /**
+   * The largest lag each frontier search reached against the hidden size, one line per run, variant
+   * and window; over several seeds, the mean with its 95 % interval as a bar.
+   */
+  static Chart frontier(List<Frontier> frontiers, boolean runs) {
+    Map<String, XYSeries> lines = new LinkedHashMap<>();
+    Map<String, YIntervalSeries> bars = new LinkedHashMap<>();
+    boolean replicated = false;
+    List<String> none = new ArrayList<>();
+    for (Frontier f : frontiers) {
+      PointResult p = f.first();
+      Interval reached = f.reached();
+      String line =
+          (runs ? "run " + p.runId() + ", " : "")
+              + (p.variant() == null ? "" : p.variant() + ", ")
+              + "window "
+              + p.window();
+      if (p.hidden() == null || reached.n() == 0) {
+        none.add(line + ", hidden " + p.hidden());
+        continue;
+      }
+      lines
+          .computeIfAbsent(line, k -> new XYSeries(k, true, true))
+          .add(p.hidden().doubleValue(), reached.mean());
+      bars.computeIfAbsent(line, k -> new YIntervalSeries(k, true, true))
+          .add(p.hidden().doubleValue(), reached.mean(), reached.low(), reached.high());
+      replicated |= reached.n() > 1;
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    lines.values().forEach(data::addSeries);
+    JFreeChart chart = lineChart("hidden size (LSTM units)", "largest lag reached", data);
+    XYPlot plot = chart.getXYPlot();
+    plot.setRenderer(lineRenderer(data.getSeriesCount()));
+    plot.setNoDataMessage("no frontier search reached a lag");
+    if (replicated) {
+      intervalBars(plot, bars.values());
+    }
+    integerAxis(plot);
+    NumberAxis y = (NumberAxis) plot.getRangeAxis();
+    y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    y.setAutoRangeIncludesZero(true);
+    if (!none.isEmpty()) {
+      chart.addSubtitle(
+          new TextTitle(
+              "no lag reached: " + abbreviate(none, 12), new Font("SansSerif", Font.PLAIN, 12)));
+    }
+    style(chart);
+    return new Chart(
+        "frontier-vs-hidden.png",
+        "Lag frontier against hidden size",
+        "The largest lag whose point reached its train.target-accuracy on validation, as each"
+            + " frontier search (sweep.lag-search=frontier) found it, against the hidden size: one"
+            + " line per "
+            + (runs ? "run, " : "")
+            + "variant and window. A stateless window W cannot reach beyond lag W − 1."
+            + (replicated
+                ? " With several seeds, each a search of its own, the line is their mean and the"
+                    + " bar its 95 % confidence interval (Student's t)."
+                : "")
+            + " Searches that reached no lag are listed under the title.",
+        chart,
+        WIDTH,
+        HEIGHT);
+  }
+
+  /**
+   * Adds interval bars to {@code plot} as its second dataset, in the colours of its lines (series
+   * in the same order), left out of the legend.
+   */
+  private static void intervalBars(XYPlot plot, java.util.Collection<YIntervalSeries> series) {
+    YIntervalSeriesCollection intervals = new YIntervalSeriesCollection();
+    series.forEach(intervals::addSeries);
+    XYErrorRenderer bars = new XYErrorRenderer();
+    bars.setDefaultLinesVisible(false);
+    bars.setDefaultShapesVisible(false);
+    bars.setDrawXError(false);
+    bars.setCapLength(8);
+    bars.setErrorStroke(new BasicStroke(1.5f));
+    bars.setDefaultSeriesVisibleInLegend(false);
+    for (int i = 0; i < intervals.getSeriesCount(); i++) {
+      bars.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
+    plot.setDataset(1, intervals);
+    plot.setRenderer(1, bars);
   }
 
   /** Validation accuracy or loss from the {@code history} column, one curve per point. */
@@ -207,26 +325,48 @@ final class Charts {
     return null;
   }
 
-  /** Training windows (or seconds) to target against lag. */
+  /**
+   * Training windows (or seconds) to target against lag; a configuration with replicates is the
+   * mean over those that reached it, with its 95 % interval as a bar.
+   */
   static Chart toTarget(List<PointResult> points, boolean seconds) {
     boolean runs = severalRuns(points);
     Map<String, XYSeries> lines = new LinkedHashMap<>();
+    Map<String, YIntervalSeries> bars = new LinkedHashMap<>();
     List<String> missed = new ArrayList<>();
+    List<String> partly = new ArrayList<>();
     Set<String> targets = new TreeSet<>();
-    for (PointResult p : points) {
+    boolean replicated = false;
+    for (Configuration c : Configuration.of(points)) {
+      PointResult p = c.first();
       if (p.lag() == null) {
         continue;
       }
-      Reach r = reach(p);
-      Number y = r == null ? null : seconds ? r.seconds() : r.windows();
-      if (y == null) {
-        missed.add(pointName(p, false));
+      List<Number> reached = new ArrayList<>();
+      for (PointResult replicate : c.points()) {
+        Reach r = reach(replicate);
+        Number y = r == null ? null : seconds ? r.seconds() : r.windows();
+        if (y != null) {
+          reached.add(y);
+          targets.add(percent(r.target()));
+        }
+      }
+      Interval y = Interval.of(reached);
+      String name = pointName(p, false) + (c.n() > 1 ? " (" + c.n() + " seeds)" : "");
+      if (y.n() == 0) {
+        missed.add(name);
         continue;
       }
-      targets.add(percent(r.target()));
+      if (y.n() < c.n()) {
+        partly.add(pointName(p, false) + " (" + y.n() + " of " + c.n() + " seeds)");
+      }
+      String line = group(p, runs);
       lines
-          .computeIfAbsent(group(p, runs), k -> new XYSeries(k, true, true))
-          .add(p.lag().doubleValue(), y.doubleValue());
+          .computeIfAbsent(line, k -> new XYSeries(k, true, true))
+          .add(p.lag().doubleValue(), y.mean());
+      bars.computeIfAbsent(line, k -> new YIntervalSeries(k, true, true))
+          .add(p.lag(), y.mean(), y.low(), y.high());
+      replicated |= y.n() > 1;
     }
     XYSeriesCollection data = new XYSeriesCollection();
     lines.values().forEach(data::addSeries);
@@ -236,12 +376,21 @@ final class Charts {
     XYPlot plot = chart.getXYPlot();
     plot.setRenderer(lineRenderer(data.getSeriesCount()));
     plot.setNoDataMessage("no point reached its target");
+    if (replicated) {
+      intervalBars(plot, bars.values());
+    }
     integerAxis(plot);
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
     if (!missed.isEmpty()) {
       chart.addSubtitle(
           new TextTitle(
               "never reached: " + abbreviate(missed, 12), new Font("SansSerif", Font.PLAIN, 12)));
+    }
+    if (!partly.isEmpty()) {
+      chart.addSubtitle(
+          new TextTitle(
+              "reached by some seeds only: " + abbreviate(partly, 12),
+              new Font("SansSerif", Font.PLAIN, 12)));
     }
     style(chart);
     return new Chart(
@@ -255,7 +404,10 @@ final class Charts {
             + percent(DEFAULT_TARGET)
             + " when it was trained without one (read from its history, so to the nearest"
             + " evaluation). Points that never reached it are left out and listed under the"
-            + " title.",
+            + " title."
+            + (replicated
+                ? REPLICATES.replace("at its mean", "at the mean of the replicates that reached it")
+                : ""),
         chart,
         WIDTH,
         HEIGHT);
@@ -305,21 +457,27 @@ final class Charts {
         Math.max(260, 120 + 30 * data.getColumnCount()));
   }
 
-  /** The tutorial's published accuracies beside the measured ones. */
+  /**
+   * The tutorial's published accuracies beside the measured ones; a measured configuration with
+   * replicates is its mean, with its 95 % interval as an error bar.
+   */
   static Chart published(List<PointResult> points) {
     boolean runs = severalRuns(points);
-    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
     String pub = "published by the tutorial";
     String meas = "measured (test accuracy)";
     Map<String, Integer> names = new LinkedHashMap<>();
+    boolean replicated = false;
     for (Published.Finding f : Published.FINDINGS) {
-      List<PointResult> measured = Published.measured(f, points);
+      List<Configuration> measured = Configuration.of(Published.measured(f, points));
       if (measured.isEmpty()) {
         String column = unique(names, f.name() + " (" + f.setup() + "): not in this report");
-        data.addValue(f.accuracy(), pub, column);
-        data.addValue(null, meas, column);
+        data.add(f.accuracy(), null, pub, column);
+        data.add(null, null, meas, column);
       }
-      for (PointResult p : measured) {
+      for (Configuration c : measured) {
+        PointResult p = c.first();
+        Interval accuracy = c.interval(PointResult::accuracy);
         String column =
             unique(
                 names,
@@ -329,16 +487,27 @@ final class Charts {
                     + (measured.size() > 1 || runs
                         ? ", hidden " + p.hidden() + (runs ? ", run " + p.runId() : "")
                         : "")
+                    + (c.n() > 1 ? ", " + c.n() + " seeds" : "")
                     + ")");
-        data.addValue(f.accuracy(), pub, column);
-        data.addValue(p.accuracy(), meas, column);
+        data.add(f.accuracy(), null, pub, column);
+        data.add(
+            accuracy.n() == 0 ? null : accuracy.mean(),
+            Double.isNaN(accuracy.halfWidth()) ? null : accuracy.halfWidth(),
+            meas,
+            column);
+        replicated |= accuracy.n() > 1;
       }
     }
     JFreeChart chart =
         ChartFactory.createBarChart(
             null, null, "accuracy", data, PlotOrientation.VERTICAL, true, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
-    BarRenderer renderer = barRenderer();
+    StatisticalBarRenderer renderer = new StatisticalBarRenderer();
+    renderer.setBarPainter(new StandardBarPainter());
+    renderer.setShadowVisible(false);
+    renderer.setItemMargin(0.05);
+    renderer.setErrorIndicatorPaint(GUIDE);
+    renderer.setErrorIndicatorStroke(new BasicStroke(1.5f));
     renderer.setSeriesPaint(0, PUBLISHED);
     renderer.setSeriesPaint(1, MEASURED);
     NumberFormat pct = NumberFormat.getPercentInstance(Locale.ROOT);
@@ -363,7 +532,11 @@ final class Charts {
         "Grey: the accuracy the tutorial published for each of its setups (integers 0..99);"
             + " blue: the test accuracy of the reported points with that variant (stateless), lag"
             + " and window, whatever their other settings. A setup the reported runs did not train"
-            + " has no blue bar.",
+            + " has no blue bar."
+            + (replicated
+                ? " A configuration with replicates (points that differ only in their seed) is"
+                    + " its mean, the black bar its 95 % confidence interval (Student's t)."
+                : ""),
         chart,
         WIDTH,
         HEIGHT);

@@ -59,8 +59,17 @@ final class HtmlPage {
           .append(esc(i.chart().title()))
           .append("</a></li>\n");
     }
-    h.append("<li><a href=\"#findings\">The tutorial's findings, in numbers</a></li>\n")
-        .append("<li><a href=\"#points\">Every point</a></li>\n")
+    List<Configuration> configurations = Configuration.of(points);
+    boolean replicated = configurations.stream().anyMatch(c -> c.n() > 1);
+    List<Frontier> frontiers = Frontier.of(points);
+    h.append("<li><a href=\"#findings\">The tutorial's findings, in numbers</a></li>\n");
+    if (!frontiers.isEmpty()) {
+      h.append("<li><a href=\"#frontiers\">Lag frontiers</a></li>\n");
+    }
+    if (replicated) {
+      h.append("<li><a href=\"#configurations\">Every configuration</a></li>\n");
+    }
+    h.append("<li><a href=\"#points\">Every point</a></li>\n")
         .append("<li><a href=\"#provenance\">Provenance</a></li>\n</ul></nav>\n");
 
     for (Image i : images) {
@@ -85,6 +94,12 @@ final class HtmlPage {
     }
 
     findings(h, points);
+    if (!frontiers.isEmpty()) {
+      frontiersTable(h, frontiers, runs.size() > 1);
+    }
+    if (replicated) {
+      configurationsTable(h, configurations, runs.size() > 1);
+    }
     pointsTable(h, points, runs.size() > 1);
     provenance(h, points, runs);
     h.append("</body>\n</html>\n");
@@ -97,7 +112,7 @@ final class HtmlPage {
         .append("<th>published accuracy</th><th>published loss</th><th>measured point</th>")
         .append("<th>measured accuracy</th><th>measured loss</th></tr></thead>\n<tbody>\n");
     for (Published.Finding f : Published.FINDINGS) {
-      List<PointResult> measured = Published.measured(f, points);
+      List<Configuration> measured = Configuration.of(Published.measured(f, points));
       int span = Math.max(1, measured.size());
       h.append("<tr><td rowspan=\"")
           .append(span)
@@ -121,24 +136,108 @@ final class HtmlPage {
             "<td colspan=\"3\" class=\"missing\">not trained in the reported runs</td></tr>\n");
       }
       for (int i = 0; i < measured.size(); i++) {
-        PointResult p = measured.get(i);
+        Configuration c = measured.get(i);
+        PointResult p = c.first();
         if (i > 0) {
           h.append("<tr>");
         }
         h.append("<td>")
-            .append(esc(p.runId() + ": " + p.label()))
+            .append(esc(p.runId() + ": " + p.label() + (c.n() > 1 ? ", " + c.n() + " seeds" : "")))
             .append("</td><td class=\"num\">")
-            .append(esc(p.accuracy() == null ? "-" : Charts.percent(p.accuracy())))
+            .append(esc(percent(c.interval(PointResult::accuracy))))
             .append("</td><td class=\"num\">")
-            .append(esc(SummaryTable.fixed(p.loss(), 3)))
+            .append(esc(c.n() > 1 ? c.interval(PointResult::loss).format(3) : fixed(p.loss(), 3)))
             .append("</td></tr>\n");
       }
     }
     h.append("</tbody>\n</table>\n</section>\n");
   }
 
-  private static void pointsTable(StringBuilder h, List<PointResult> points, boolean runs) {
-    h.append("<section id=\"points\">\n<h2>Every point</h2>\n<table>\n<thead><tr>");
+  /** An accuracy as a percentage, with its interval when it has replicates. */
+  private static String percent(Interval i) {
+    if (i.n() == 0) {
+      return "-";
+    }
+    if (i.n() == 1) {
+      return Charts.percent(i.mean());
+    }
+    return Charts.percent(i.mean()) + " ± " + Charts.percent(i.halfWidth()) + " (n=" + i.n() + ")";
+  }
+
+  private static String fixed(Object value, int decimals) {
+    return SummaryTable.fixed(value, decimals);
+  }
+
+  /** One row per frontier: the largest lag reached and the smallest failed above it, per seed. */
+  private static void frontiersTable(StringBuilder h, List<Frontier> frontiers, boolean runs) {
+    h.append("<section id=\"frontiers\">\n<h2>Lag frontiers</h2>\n<table>\n<thead><tr>");
+    List<String> heads = new ArrayList<>();
+    if (runs) {
+      heads.add("run");
+    }
+    heads.addAll(
+        List.of(
+            "experiment",
+            "variant",
+            "window",
+            "hidden",
+            "seeds",
+            "largest lag reached",
+            "test accuracy there",
+            "smallest lag failed above it",
+            "test accuracy there",
+            "probes",
+            "notes"));
+    for (String head : heads) {
+      h.append("<th>").append(esc(head)).append("</th>");
+    }
+    h.append("</tr></thead>\n<tbody>\n");
+    for (Frontier f : frontiers) {
+      PointResult p = f.first();
+      boolean one = f.searches().size() == 1;
+      Frontier.Search s = f.searches().get(0);
+      List<String> cells = new ArrayList<>();
+      if (runs) {
+        cells.add(p.runId());
+      }
+      cells.addAll(
+          List.of(
+              dash(p.experiment()),
+              dash(p.variant()),
+              dash(p.window()),
+              dash(p.hidden()),
+              String.valueOf(f.searches().size()),
+              one ? dash(s.found().reached()) : f.reached().format(2),
+              one
+                  ? fixed(s.accuracyReached(), 4)
+                  : f.interval(Frontier.Search::accuracyReached).format(4),
+              one ? dash(s.found().failed()) : f.failed().format(2),
+              one
+                  ? fixed(s.accuracyFailed(), 4)
+                  : f.interval(Frontier.Search::accuracyFailed).format(4),
+              String.valueOf(f.probes()),
+              f.notes().isEmpty() ? "-" : String.join("; ", f.notes())));
+      h.append("<tr>");
+      for (int i = 0; i < cells.size(); i++) {
+        boolean text = i < (runs ? 3 : 2) || i == cells.size() - 1;
+        h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</tbody>\n</table>\n<p class=\"note\">Each search (one per seed,")
+        .append(" sweep.lag-search=frontier) probes lags by doubling and then bisection for the")
+        .append(" largest lag whose point reaches its train.target-accuracy on validation; the")
+        .append(" test accuracy is that probe's. With several seeds: the mean over the searches")
+        .append(" that have the figure, ± its 95 % confidence interval (Student's t), and n.")
+        .append(" A probe that failed below a lag reached contradicts monotonicity and is named")
+        .append(" in the notes.</p>\n</section>\n");
+  }
+
+  /** One row per configuration with replicates: each metric's mean ± interval (n). */
+  private static void configurationsTable(
+      StringBuilder h, List<Configuration> configurations, boolean runs) {
+    h.append("<section id=\"configurations\">\n<h2>Every configuration</h2>\n<table>\n")
+        .append("<thead><tr>");
     List<String> heads = new ArrayList<>();
     if (runs) {
       heads.add("run");
@@ -150,6 +249,77 @@ final class HtmlPage {
             "lag",
             "window",
             "hidden",
+            "seeds",
+            "accuracy",
+            "reachable",
+            "chance",
+            "loss",
+            "windows to target",
+            "stopped",
+            "control"));
+    for (String head : heads) {
+      h.append("<th>").append(esc(head)).append("</th>");
+    }
+    h.append("</tr></thead>\n<tbody>\n");
+    for (Configuration c : configurations) {
+      PointResult p = c.first();
+      List<String> cells = new ArrayList<>();
+      if (runs) {
+        cells.add(p.runId());
+      }
+      cells.addAll(
+          List.of(
+              dash(p.experiment()),
+              dash(p.variant()),
+              dash(p.lag()),
+              dash(p.window()),
+              dash(p.hidden()),
+              String.valueOf(c.n()),
+              c.interval(PointResult::accuracy).format(4),
+              c.interval(PointResult::reachableAccuracy).format(4),
+              fixed(p.chance(), 4),
+              c.interval(PointResult::loss).format(4),
+              c.interval(
+                      q -> {
+                        Charts.Reach reach = Charts.reach(q);
+                        return reach == null ? null : reach.windows();
+                      })
+                  .format(0),
+              c.stopped(),
+              p.control() ? "yes" : "no"));
+      h.append(p.control() ? "<tr class=\"control\">" : "<tr>");
+      for (int i = 0; i < cells.size(); i++) {
+        boolean text =
+            i < (runs ? 3 : 2) || i == cells.size() - 1 || heads.get(i).equals("stopped");
+        h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</tbody>\n</table>\n<p class=\"note\">A configuration is the points that differ")
+        .append(" only in their seed (its replicates). Each figure is the mean over the")
+        .append(" replicates that have it, ± the 95 % confidence interval of the mean (Student's")
+        .append(" t with n − 1 degrees of freedom), and n; windows to target over the replicates")
+        .append(" that reached it.</p>\n</section>\n");
+  }
+
+  /**
+   * One row per point; a {@code seed} column when the points have several seeds, a {@code probe}
+   * column when some are probes of frontier searches.
+   */
+  private static void pointsTable(StringBuilder h, List<PointResult> points, boolean runs) {
+    h.append("<section id=\"points\">\n<h2>Every point</h2>\n<table>\n<thead><tr>");
+    boolean seeds = points.stream().map(PointResult::seed).distinct().count() > 1;
+    boolean probes = points.stream().anyMatch(PointResult::probe);
+    List<String> heads = new ArrayList<>();
+    if (runs) {
+      heads.add("run");
+    }
+    heads.addAll(List.of("experiment", "variant", "lag", "window", "hidden"));
+    if (seeds) {
+      heads.add("seed");
+    }
+    heads.addAll(
+        List.of(
             "accuracy",
             "reachable",
             "chance",
@@ -160,6 +330,9 @@ final class HtmlPage {
             "train s",
             "windows/s",
             "control"));
+    if (probes) {
+      heads.add("probe");
+    }
     for (String head : heads) {
       h.append("<th>").append(esc(head)).append("</th>");
     }
@@ -176,7 +349,12 @@ final class HtmlPage {
               dash(p.variant()),
               dash(p.lag()),
               dash(p.window()),
-              dash(p.hidden()),
+              dash(p.hidden())));
+      if (seeds) {
+        cells.add(dash(p.seed()));
+      }
+      cells.addAll(
+          List.of(
               SummaryTable.fixed(p.accuracy(), 4),
               SummaryTable.fixed(p.reachableAccuracy(), 4),
               SummaryTable.fixed(p.chance(), 4),
@@ -187,10 +365,16 @@ final class HtmlPage {
               SummaryTable.fixed(p.trainSeconds(), 1),
               SummaryTable.fixed(p.windowsPerSecond(), 0),
               p.control() ? "yes" : "no"));
+      if (probes) {
+        cells.add(p.probe() ? "yes" : "no");
+      }
       h.append(p.control() ? "<tr class=\"control\">" : "<tr>");
       for (int i = 0; i < cells.size(); i++) {
         boolean text =
-            i < (runs ? 3 : 2) || i == cells.size() - 1 || heads.get(i).equals("stopped");
+            i < (runs ? 3 : 2)
+                || heads.get(i).equals("control")
+                || heads.get(i).equals("probe")
+                || heads.get(i).equals("stopped");
         h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
       }
       h.append("</tr>\n");

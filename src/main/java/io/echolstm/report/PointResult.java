@@ -118,6 +118,21 @@ public record PointResult(
         + show(hidden);
   }
 
+  /** The point's seed as the table holds it (null: not recorded). */
+  public String seed() {
+    return columns.get("seed");
+  }
+
+  /** True when the point is a probe of a frontier search ({@code lag_search = frontier}). */
+  public boolean probe() {
+    return "frontier".equals(columns.get("lag_search"));
+  }
+
+  /** True when the point reached its target accuracy on validation ({@code windows_to_target}). */
+  public boolean reachedTarget() {
+    return windowsToTarget != null;
+  }
+
   /** The chance accuracy: the column when present, else 1 / values, else null. */
   public Double chance() {
     if (chanceAccuracy != null) {

@@ -2,6 +2,7 @@ package io.echolstm.sweep;
 
 import io.echolstm.config.DataSettings;
 import io.echolstm.config.EvalSettings;
+import io.echolstm.config.LagSearch;
 import io.echolstm.config.ModelSettings;
 import io.echolstm.config.PointKey;
 import io.echolstm.config.PointSettings;
@@ -13,9 +14,9 @@ import io.echolstm.window.Framing;
 import java.util.Objects;
 
 /**
- * One model to train: every setting that decides its result. Its {@link #key()} is stable across
- * runs and releases ({@link PointKey}), so a rerun can tell which points a results table already
- * holds.
+ * One model to train: every setting that decides its result, and whether it is a probe of a
+ * frontier search ({@link LagSearch}). Its {@link #key()} is stable across runs and releases
+ * ({@link PointKey}), so a rerun can tell which points a results table already holds.
  */
 public record SweepPoint(
     String experiment,
@@ -27,7 +28,8 @@ public record SweepPoint(
     DataSettings data,
     ModelSettings model,
     TrainSettings train,
-    EvalSettings eval)
+    EvalSettings eval,
+    LagSearch lagSearch)
     implements PointSettings {
 
   public SweepPoint {
@@ -37,6 +39,7 @@ public record SweepPoint(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(train, "train");
     Objects.requireNonNull(eval, "eval");
+    Objects.requireNonNull(lagSearch, "lagSearch");
     if (lag < 0 || lag >= data.sequenceLength()) {
       throw new SettingsException(Settings.SWEEP_LAGS.key(), "lag out of range: " + lag);
     }
@@ -133,14 +136,32 @@ public record SweepPoint(
     public EvalSettings eval() {
       return planned.eval();
     }
+
+    @Override
+    public LagSearch lagSearch() {
+      return planned.lagSearch();
+    }
+  }
+
+  /**
+   * The key of the frontier search this point is a candidate of: its key without the lag, so the
+   * points of one search (one configuration and seed at every lag of the range) share it.
+   */
+  public String searchKey() {
+    return PointKey.without(key(), Settings.SWEEP_LAGS);
   }
 
   /** Built on first use: the point of the defaults is a {@link SweepPoint} too. */
   private static final class Keys {
-    static final PointKey CURRENT = new PointKey(Settings.perPoint(), SweepPlan.defaultsPoint());
+    static final SweepPoint DEFAULTS = SweepPlan.defaultsPoint();
+    static final PointKey CURRENT = new PointKey(Settings.perPoint(), DEFAULTS);
   }
 
-  /** What a person needs to recognise the point in a log line or a Spark job description. */
+  /**
+   * What a person needs to recognise the point in a log line or a Spark job description; the seed
+   * when it is not the default one, so replicates are told apart and a run of the default seed is
+   * labelled as before.
+   */
   public String label() {
     return experiment
         + " variant="
@@ -150,6 +171,7 @@ public record SweepPoint(
         + " window="
         + window
         + " hidden="
-        + hidden;
+        + hidden
+        + (seed == Keys.DEFAULTS.seed() ? "" : " seed=" + seed);
   }
 }

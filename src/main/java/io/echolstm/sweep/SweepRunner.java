@@ -1,13 +1,18 @@
 package io.echolstm.sweep;
 
+import io.echolstm.config.LagSearch;
 import io.echolstm.config.SweepSettings;
 import io.echolstm.results.Provenance;
+import io.echolstm.results.ResultsSchema;
 import io.echolstm.results.ResultsTable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
 
-  /** What a run did. */
+  /**
+   * What a run did.
+   *
+   * @param trained points trained now
+   * @param skipped points the run had committed before (grid points, and probes a search reused)
+   * @param pointIds the points the run's table must hold now, in plan order: every grid point, and
+   *     the probes the searches made
+   */
   public record Summary(int trained, int skipped, List<String> pointIds) {}
 
   private final SparkSession spark;
@@ -78,10 +90,16 @@ public final class SweepRunner {
     Set<String> done = overwrite ? Set.of() : results.committedPoints(runId);
     Provenance provenance = Provenance.of(spark);
     List<SweepPoint> points = plan.points();
+    RunContext run = new RunContext(spark, jsc, results, runId, defaultParallelism, guard);
+    PointStages pointStages = stages.apply(run);
+    if (!plan.searches().isEmpty()) {
+      return runSearches(plan, done, run, pointStages, provenance);
+    }
     List<PlannedPoint> todo = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
       SweepPoint point = points.get(i);
-      PlannedPoint planned = new PlannedPoint(point, i, points.size(), plan.savesModel(point));
+      PlannedPoint planned =
+          new PlannedPoint(point, i, points.size(), plan.savesModel(point), false);
       if (done.contains(point.id())) {
         LOG.info("{} [{}]: already in run {}, skipped", planned.progress(), point.label(), runId);
       } else {
@@ -90,13 +108,74 @@ public final class SweepRunner {
     }
     int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
-    RunContext run = new RunContext(spark, jsc, results, runId, defaultParallelism, guard);
     PointPipeline pipeline =
         new PointPipeline(
-            run, stages.apply(run), provenance, new SweepProgress(todo.size(), System.nanoTime()));
+            run, pointStages, provenance, new SweepProgress(todo.size(), System.nanoTime()));
     new PoolScheduler(concurrency).run(todo, pipeline);
     return new Summary(
         todo.size(), points.size() - todo.size(), points.stream().map(SweepPoint::id).toList());
+  }
+
+  /**
+   * Runs a plan with frontier searches ({@link SearchScheduler}): the grid points the run has not
+   * committed, and every search, which reuses the probes the run committed before. The summary
+   * names the grid points and the probes, in plan order.
+   */
+  private Summary runSearches(
+      SweepPlan plan,
+      Set<String> done,
+      RunContext run,
+      PointStages pointStages,
+      Provenance provenance) {
+    List<SweepPoint> points = plan.points();
+    List<PlannedPoint> todo = new ArrayList<>();
+    int skippedGrid = 0;
+    for (SweepPoint point : points) {
+      if (point.lagSearch() == LagSearch.GRID && done.contains(point.id())) {
+        LOG.info("[{}]: already in run {}, skipped", point.label(), runId);
+        skippedGrid++;
+      } else {
+        todo.add(new PlannedPoint(point, 0, 0, plan.savesModel(point), true));
+      }
+    }
+    Map<String, Boolean> committed = done.isEmpty() ? Map.of() : reachedTargets(done);
+    int units =
+        plan.searches().size()
+            + (int) todo.stream().filter(p -> p.point().lagSearch() == LagSearch.GRID).count();
+    int concurrency = Math.min(Math.max(1, units), concurrency(plan));
+    int bound = SweepPlan.maxPoints(todo.stream().map(PlannedPoint::point).toList());
+    LOG.info(
+        "{} frontier searches and {} grid points to run, at most {} points to train, {} at a time",
+        plan.searches().size(),
+        units - plan.searches().size(),
+        bound,
+        concurrency);
+    SweepProgress progress = new SweepProgress(bound, true, System.nanoTime());
+    SearchScheduler scheduler = new SearchScheduler(concurrency, committed, progress::fewer);
+    scheduler.run(todo, new PointPipeline(run, pointStages, provenance, progress));
+    Set<String> probed = scheduler.probed();
+    List<String> ids =
+        points.stream()
+            .filter(p -> p.lagSearch() == LagSearch.GRID || probed.contains(p.id()))
+            .map(SweepPoint::id)
+            .toList();
+    return new Summary(
+        ids.size() - skippedGrid - scheduler.reused(), skippedGrid + scheduler.reused(), ids);
+  }
+
+  /**
+   * Whether each committed point of the run reached its target accuracy on validation (its {@code
+   * windows_to_target} is set), by point id: what a resumed search needs of the probes it made.
+   */
+  private Map<String, Boolean> reachedTargets(Set<String> committed) {
+    Map<String, Boolean> reached = new HashMap<>();
+    for (Row r :
+        results.run(runId).select(ResultsSchema.POINT_ID, "windows_to_target").collectAsList()) {
+      if (committed.contains(r.getString(0))) {
+        reached.put(r.getString(0), !r.isNullAt(1));
+      }
+    }
+    return reached;
   }
 
   /**

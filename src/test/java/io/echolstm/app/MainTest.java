@@ -66,7 +66,14 @@ class MainTest {
         "train.prefetch=1000",
         "sweep.lags=2147483647-2147483647",
         "sweep.lags=0-2147483648",
-        "sweep.windows=99999999999"
+        "sweep.windows=99999999999",
+        "seed=",
+        "seed=1,1",
+        "seed=1-3,2",
+        "seed=x",
+        "seed=9223372036854775808",
+        "sweep.lag-search=nope",
+        "sweep.lag-search=frontier"
       })
   @Timeout(30)
   void badSettingsExitTwoAndWriteNothing(String assignment) {
@@ -220,6 +227,133 @@ class MainTest {
     assertFalse(overwrite.out().contains("[skipped"), overwrite.out());
   }
 
+  /**
+   * A frontier search needs a target (what would a probe reach?) and a range: without either it is
+   * refused before Spark starts, one line, exit code 2, by sweep and plan alike.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sweep", "plan"})
+  void aFrontierSearchWithoutTargetOrRangeIsRefused(String command) {
+    Path results = dir.resolve("results");
+    Outcome noTarget =
+        run(command, "--set", "sweep.lag-search=frontier", "--results", results.toString());
+    assertRefused(noTarget, "sweep.lag-search");
+    assertTrue(noTarget.err().contains("needs train.target-accuracy"), noTarget.err());
+    Outcome noRange =
+        run(
+            command,
+            "--set",
+            "sweep.lag-search=frontier",
+            "--set",
+            "train.target-accuracy=0.99",
+            "--set",
+            "sweep.lags=",
+            "--results",
+            results.toString());
+    assertRefused(noRange, "sweep.lags");
+    Outcome downward =
+        run(
+            command,
+            "--set",
+            "experiment.echo-lag.sweep.lag-search=frontier",
+            "--set",
+            "sweep.lags=9-1",
+            "--results",
+            results.toString());
+    assertRefused(downward, "sweep.lags");
+    assertEquals("", noTarget.out() + noRange.out() + downward.out());
+    assertFalse(Files.exists(results));
+  }
+
+  /**
+   * A frontier search is planned as one line per search (configuration and seed) with the most
+   * probes it makes; with several seeds, each is a search, and grid points are listed as before.
+   */
+  @Test
+  void planSaysWhatAFrontierSearchProbesAtMost() throws IOException {
+    Outcome o =
+        run(
+            "plan",
+            "--experiment",
+            "echo-lag",
+            "--set",
+            "sweep.lag-search=frontier",
+            "--set",
+            "train.target-accuracy=0.99",
+            "--set",
+            "sweep.lags=0-24",
+            "--set",
+            "model.hidden=8,16",
+            "--set",
+            "seed=1-2",
+            "--results",
+            dir.resolve("results").toString());
+    assertEquals(Main.OK, o.code(), o.err());
+    List<String> searches = o.out().lines().filter(l -> l.matches("  search [0-9]/4  .*")).toList();
+    assertEquals(4, searches.size(), o.out());
+    assertEquals(
+        "  search 1/4  echo-lag variant=stateless window=5 hidden=8 seed=1, lags 0-24: at most 10"
+            + " probes",
+        searches.get(0));
+    assertTrue(searches.get(3).contains("hidden=16 seed=2, lags 0-24"), searches.get(3));
+    assertTrue(o.out().startsWith("plan for run "), o.out());
+    assertTrue(
+        o.out().lines().findFirst().orElseThrow().contains(": 4 frontier searches"), o.out());
+    assertTrue(
+        o.out().contains("4 frontier searches: at most 40 probes of their 100 candidate points"),
+        o.out());
+    assertFalse(o.out().contains("points: "), "no grid points: " + o.out());
+
+    // Under a run id, a search's probes already committed are counted: the search reuses them.
+    Path results = dir.resolve("results");
+    SweepPlan plan =
+        Prepared.of(
+                options(
+                    "--experiment",
+                    "echo-lag",
+                    "--set",
+                    "sweep.lag-search=frontier",
+                    "--set",
+                    "train.target-accuracy=0.99",
+                    "--set",
+                    "sweep.lags=0-24",
+                    "--set",
+                    "model.hidden=8,16",
+                    "--set",
+                    "seed=1-2",
+                    "--results",
+                    results.toString()))
+            .plan();
+    SweepPoint probe = plan.searches().get(1).candidates().get(0);
+    Path point = results.resolve("run_id=r1").resolve("point_id=" + probe.id());
+    Files.createDirectories(point);
+    Files.writeString(point.resolve("part-00000.parquet"), "");
+    Outcome resumed =
+        run(
+            "plan",
+            "--experiment",
+            "echo-lag",
+            "--set",
+            "sweep.lag-search=frontier",
+            "--set",
+            "train.target-accuracy=0.99",
+            "--set",
+            "sweep.lags=0-24",
+            "--set",
+            "model.hidden=8,16",
+            "--set",
+            "seed=1-2",
+            "--results",
+            results.toString(),
+            "--run-id",
+            "r1");
+    assertEquals(Main.OK, resumed.code(), resumed.err());
+    assertTrue(
+        resumed.out().contains("hidden=8 seed=2, lags 0-24: at most 10 probes  [1 probe already"),
+        resumed.out());
+    assertTrue(resumed.out().contains("; 1 already committed"), resumed.out());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"sweep.lags=-1", "sweep.variants=stateless,stateless", "bogus.key=1"})
   void planRefusesWhatSweepRefuses(String assignment) {
@@ -345,10 +479,10 @@ class MainTest {
     assertEquals(
         "",
         SweepCommand.missingPoints(
-            plan,
+            plan.points(),
             Set.of(
                 plan.points().get(0).id(), plan.points().get(1).id(), plan.points().get(2).id())));
-    String missing = SweepCommand.missingPoints(plan, committed);
+    String missing = SweepCommand.missingPoints(plan.points(), committed);
     assertTrue(missing.startsWith("1 of 3 points (point 2/3 ["), missing);
     assertTrue(missing.contains("lag=1"), missing);
   }

@@ -75,7 +75,7 @@ class ConfigLoaderTest {
     Files.writeString(first, "seed = 1\ndata.values = 20\n");
     Files.writeString(second, "seed = 2\n");
     ExperimentSettings e = new ConfigLoader().file(first).file(second).load(List.of()).get(0);
-    assertEquals(2, e.seed());
+    assertEquals(List.of(2L), e.seed());
     assertEquals(20, e.data().values());
   }
 

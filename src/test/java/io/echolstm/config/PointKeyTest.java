@@ -69,7 +69,8 @@ class PointKeyTest {
             new DataSettings(10, 9, 8, 7, 6, 5),
             new ModelSettings(List.of(7, 8), LstmImplementation.DL4J, ModelSave.TRUE),
             t,
-            new EvalSettings(100, 64));
+            new EvalSettings(100, 64),
+            LagSearch.GRID);
     assertEquals(
         "experiment=x variant=whole-sequence lag=2 window=3 hidden=7 seed=-1 values=10"
             + " sequence_length=9 train_sequences=8 eval_sequences=7 validation_sequences=6"
@@ -116,6 +117,33 @@ class PointKeyTest {
     assertEquals(point().id(), PointKey.id(upgraded.key("default", point())));
   }
 
+  /**
+   * {@code seed} became a list (replicates): a point's key still holds its one seed, so {@code
+   * seed=42} keys and ids are as before, alone or as the first of several seeds.
+   */
+  @Test
+  void aListOfSeedsKeepsTheIdsOfEachSeed() {
+    assertEquals("p9d92cd2545ec2a13", point("seed=42").id());
+    SweepPlan replicated = plan("seed=42,7");
+    assertEquals(2, replicated.points().size());
+    assertEquals("p9d92cd2545ec2a13", replicated.points().get(0).id());
+    assertEquals(point("seed=7").key(), replicated.points().get(1).key());
+    assertTrue(replicated.points().get(1).key().contains(" seed=7 "));
+  }
+
+  /**
+   * {@code sweep.lag-search}, declared after the frozen key: a grid point's key is as before, a
+   * probe of a frontier search has {@code lag_search=frontier} at its end.
+   */
+  @Test
+  void aFrontierProbeIsKeyedAsSuchAndAGridPointAsBefore() {
+    assertEquals("p9d92cd2545ec2a13", point("sweep.lag-search=grid").id());
+    SweepPoint probe = point("sweep.lag-search=frontier", "train.target-accuracy=0.99");
+    SweepPoint grid = point("train.target-accuracy=0.99");
+    assertEquals(grid.key() + " lag_search=frontier", probe.key());
+    assertNotEquals(grid.id(), probe.id());
+  }
+
   /** Every per-point setting, the moved {@code model.lstm} and {@code eval.*} too, is keyed. */
   @ParameterizedTest
   @ValueSource(
@@ -127,6 +155,7 @@ class PointKeyTest {
         "train.workers=3",
         "train.epochs=4",
         "seed=7",
+        "seed=7,42",
         "data.partitions=3",
         "sweep.variants=masked"
       })

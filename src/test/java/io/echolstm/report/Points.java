@@ -35,6 +35,7 @@ final class Points {
     columns.put("model_path", "_models/run_id=" + run + "/point_id=" + columns.get("point_id"));
     columns.put("windows_per_second", String.valueOf(1000 + lag));
     columns.put("learning_rate", "0.01");
+    columns.put("seed", "42");
     columns.put("master", "local[2]");
     columns.put("spark_version", "3.5.7");
     columns.put("started_at", "2026-01-01T00:00:00Z");
@@ -63,6 +64,48 @@ final class Points {
         Instant.parse("2026-01-01T00:01:00Z"),
         history,
         columns);
+  }
+
+  /**
+   * {@code p} with some columns set (their text; {@code seed}, {@code lag_search} and the like),
+   * its test accuracy and its windows to target replaced (stop reason {@code target} when set).
+   */
+  static PointResult with(
+      PointResult p, Map<String, String> set, double accuracy, Long windowsToTarget) {
+    Map<String, String> columns = new LinkedHashMap<>(p.columns());
+    columns.putAll(set);
+    columns.put("accuracy", String.valueOf(accuracy));
+    String id = p.pointId() + columns.get("seed") + columns.get("learning_rate");
+    columns.put("point_id", id);
+    return new PointResult(
+        p.runId(),
+        id,
+        p.experiment(),
+        p.variant(),
+        p.control(),
+        p.lag(),
+        p.window(),
+        p.hidden(),
+        p.values(),
+        accuracy,
+        p.control() ? null : accuracy,
+        p.loss(),
+        p.chanceAccuracy(),
+        p.trainWindows(),
+        p.trainSeconds(),
+        p.windowsPerSecond(),
+        windowsToTarget == null ? null : 0.99,
+        windowsToTarget,
+        windowsToTarget == null ? null : 1.0,
+        windowsToTarget == null ? "plateau" : "target",
+        p.endedAt(),
+        p.history(),
+        columns);
+  }
+
+  /** {@code p} as the replicate of seed {@code seed}, with this test accuracy. */
+  static PointResult seed(PointResult p, long seed, double accuracy) {
+    return with(p, Map.of("seed", String.valueOf(seed)), accuracy, p.windowsToTarget());
   }
 
   /** The tutorial's three experiments, as a run would write them. */

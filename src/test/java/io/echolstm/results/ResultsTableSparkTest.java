@@ -77,7 +77,7 @@ class ResultsTableSparkTest extends SparkTestSession {
             + " validation_sequences partitions workers batch_size averaging_frequency prefetch"
             + " save_updater lstm approach repartition learning_rate max_epochs max_seconds"
             + " patience min_improvement eval_every_windows eval_batch_size master spark_version"
-            + " dl4j_version java_version os_name os_arch started_at ended_at";
+            + " dl4j_version java_version os_name os_arch started_at ended_at lag_search";
     assertEquals(Set.of(all.split(" ")), names);
     assertEquals(all.split(" ").length, ResultsSchema.SCHEMA.fields().length, "no duplicates");
     assertEquals(

@@ -54,6 +54,54 @@ class SweepPlanTest {
     assertFalse(plan().points().get(0).key().isEmpty());
   }
 
+  /**
+   * {@code seed} lists replicates: every point of the grid once per seed, the replicates of a
+   * configuration next to each other, each seed driving its own point.
+   */
+  @Test
+  void eachSeedIsAReplicateOfEveryPoint() {
+    SweepPlan plan = plan("sweep.lags=0-1", "seed=1-3");
+    assertEquals(6, plan.points().size());
+    assertEquals(
+        List.of(1L, 2L, 3L, 1L, 2L, 3L), plan.points().stream().map(SweepPoint::seed).toList());
+    assertEquals(List.of(0, 0, 0, 1, 1, 1), plan.points().stream().map(SweepPoint::lag).toList());
+    assertEquals(6, plan.points().stream().map(SweepPoint::id).distinct().count());
+    // the label tells replicates apart; the default seed is not named, as before
+    assertTrue(plan.points().get(1).label().endsWith(" hidden=50 seed=2"));
+    assertTrue(plan().points().get(0).label().endsWith(" hidden=50"));
+  }
+
+  /**
+   * A frontier search plans every lag of its range (the run's recorded plan), one search per
+   * configuration and seed, and trains at most its bound of them.
+   */
+  @Test
+  void aFrontierSearchPlansItsRangeAndBoundsItsProbes() {
+    SweepPlan plan =
+        plan(
+            "sweep.lag-search=frontier",
+            "train.target-accuracy=0.99",
+            "sweep.lags=0-24",
+            "model.hidden=8,16",
+            "seed=1-2");
+    assertEquals(2 * 2 * 25, plan.points().size());
+    List<SweepPlan.Search> searches = plan.searches();
+    assertEquals(4, searches.size());
+    for (SweepPlan.Search s : searches) {
+      assertEquals(25, s.candidates().size());
+      assertEquals(1, s.candidates().stream().map(SweepPoint::searchKey).distinct().count());
+      assertEquals(10, s.maxProbes());
+    }
+    assertEquals(
+        "default variant=stateless window=5 hidden=16 seed=2, lags 0-24", searches.get(3).label());
+    assertEquals(40, plan.maxPoints());
+    assertEquals(List.of(), plan("sweep.lags=0-24").searches());
+    assertEquals(25, plan("sweep.lags=0-24").maxPoints());
+    // model.save=auto counts the probes a search can make, not its candidates: 100 candidates,
+    // at most 40 probes, every model saved.
+    assertEquals(100, saved(plan));
+  }
+
   private static long saved(SweepPlan plan) {
     return plan.points().stream().filter(plan::savesModel).count();
   }
