@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * @param name experiment name, as in the config and the results table
  * @param description free text from the config (may be empty)
- * @param seed base seeds, each a replicate of every point of the grid (the first is the default's)
+ * @param seed base seeds: every point of the grid once per seed, a replicate
  * @param sweep the lists the sweep expands over, and its concurrency
  * @param data data generation settings
  * @param model the network's settings (its hidden sizes are swept too)

@@ -135,6 +135,7 @@ public final class SweepRunner {
         LOG.info("[{}]: already in run {}, skipped", point.label(), runId);
         skippedGrid++;
       } else {
+        // numbered by the scheduler as they start: which probes run is decided as it goes
         todo.add(new PlannedPoint(point, 0, 0, plan.savesModel(point), true));
       }
     }

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code report} for real: a small sweep and then {@code report} through {@code scripts/run.sh}
- * (the shaded jar through {@code scripts/spark-submit}); the page and its PNGs are checked on disk
- * and then opened in a real headless browser (Debian's {@code chromium}, which {@code
+ * {@code report} for real: a small sweep of replicates and a frontier search, then {@code report}
+ * through {@code scripts/run.sh} (the shaded jar through {@code scripts/spark-submit}); the summary
+ * and the page show the intervals and the frontier, the page and its PNGs are checked on disk and
+ * then opened in a real headless browser (Debian's {@code chromium}, which {@code
  * scripts/ensure-chromium} installs before the integration tests when it is missing), which must
  * load every chart image and takes a screenshot into {@code target/report-e2e/}.
  */
@@ -34,6 +35,7 @@ class ReportEndToEndIT {
   private static final List<String> CHARTS =
       List.of(
           "accuracy-vs-lag.png",
+          "frontier-vs-hidden.png",
           "published.png",
           "learning-accuracy.png",
           "learning-loss.png",
@@ -59,15 +61,72 @@ class ReportEndToEndIT {
     SweepProcess.Sandbox sandbox = SweepProcess.Sandbox.in(dir.resolve("sandbox"));
     Path results = sandbox.work().resolve("results");
 
-    // Windows 1 and 3 over lags 0, 1, 3: the tutorial's echo-current (lag 0, window 1) and
-    // beginner's mistake (lag 1, window 1) setups are among the points, and three are controls.
-    SweepProcess.Outcome sweep =
-        runSh(
-            sandbox,
+    // One run, seeds 1 and 2, on the small problem of SweepEndToEndIT. A grid of windows 1 and 3
+    // over lags 0, 1, 3: the tutorial's echo-current (lag 0, window 1) and beginner's mistake (lag
+    // 1, window 1) setups are among its configurations, and three are controls. A frontier search
+    // of a stateless window of 3 over lags 0-7: each seed's search probes lags 0, 1, 3, 7 and 2
+    // (not
+    // 4, 5 or 6) and finds the known frontier, lag 2 = window - 1 (lags from 3 on are controls).
+    Path conf = sandbox.work().resolve("replicates-and-frontier.properties");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "experiments = grid, frontier",
+            "seed = 1-2",
+            "data.values = 10",
+            "data.sequence-length = 10",
+            "data.train-sequences = 400",
+            "data.eval-sequences = 50",
+            "data.partitions = 2",
+            "model.hidden = 16",
+            "train.workers = 1",
+            "train.batch-size = 32",
+            "train.learning-rate = 0.05",
+            "experiment.grid.sweep.windows = 1, 3",
+            "experiment.grid.sweep.lags = 0, 1, 3",
+            "experiment.grid.train.epochs = 2",
+            "experiment.frontier.sweep.windows = 3",
+            "experiment.frontier.sweep.lags = 0-7",
+            "experiment.frontier.sweep.lag-search = frontier",
+            "experiment.frontier.train.target-accuracy = 0.9",
+            "experiment.frontier.train.epochs = 4",
+            ""));
+    List<String> sweepArgs =
+        List.of(
             "sweep",
-            SweepProcess.smallSweep("0,1,3", 2, results, RUN_ID, "--set", "sweep.windows=1,3"));
+            "--conf",
+            conf.toString(),
+            "--results",
+            results.toString(),
+            "--run-id",
+            RUN_ID);
+    SweepProcess.Outcome sweep = runSh(sandbox, "sweep", sweepArgs);
     assertEquals(0, sweep.code(), sweep.tail());
-    assertTrue(sweep.stdout().contains("run " + RUN_ID + ": 6 trained"), sweep.stdout());
+    assertTrue(sweep.stdout().contains("run " + RUN_ID + ": 22 trained"), sweep.stdout());
+    // The summary: a line per configuration, each figure mean ± interval (n=2) ...
+    List<String> grid =
+        sweep.stdout().lines().filter(l -> l.matches("grid +stateless .* (yes|no)")).toList();
+    assertEquals(6, grid.size(), sweep.stdout());
+    assertTrue(
+        grid.stream().allMatch(l -> l.matches(".* ± [0-9.]+ \\(n=2\\) .*")), grid.toString());
+    // ... and the frontier: reached lag 2 (both seeds), failed lag 3, in 10 probes.
+    assertTrue(
+        sweep
+            .stdout()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.matches(
+                        "frontier +stateless +3 +16 +2 +2\\.00 ± 0\\.00 \\(n=2\\) .*"
+                            + " 3\\.00 ± 0\\.00 \\(n=2\\) .* 10")),
+        sweep.stdout());
+    // Without a target a frontier search is refused before Spark starts: one line, exit code 2.
+    List<String> noTarget = new ArrayList<>(sweepArgs);
+    noTarget.addAll(List.of("--set", "train.target-accuracy=none"));
+    assertBadInput(
+        runSh(sandbox, "no-target", noTarget),
+        "echo-lstm: sweep.lag-search=frontier needs train.target-accuracy");
 
     // The default output directory, relative to where run.sh is run.
     SweepProcess.Outcome report =
@@ -77,7 +136,8 @@ class ReportEndToEndIT {
     assertTrue(
         report
             .stdout()
-            .contains("report of run " + RUN_ID + " (6 points): reports/" + RUN_ID + "/index.html"),
+            .contains(
+                "report of run " + RUN_ID + " (22 points): reports/" + RUN_ID + "/index.html"),
         report.stdout());
 
     // On disk: the page and one PNG per chart, each a real image.
@@ -91,11 +151,18 @@ class ReportEndToEndIT {
     assertFalse(html.contains("<script"), "the page needs no scripts");
     assertFalse(
         Pattern.compile("(src|href)=\"(?!data:|#)").matcher(html).find(), "nothing fetched");
-    assertTrue(html.contains("Run " + RUN_ID + ": 6 points"), "the run is named");
+    assertTrue(html.contains("Run " + RUN_ID + ": 22 points"), "the run is named");
     assertTrue(html.contains("<tr><th>master</th><td>local[2]</td></tr>"), "provenance");
+    // The frontier, and the configurations with their intervals.
+    String frontiers = html.substring(html.indexOf("id=\"frontiers\""));
+    assertTrue(frontiers.contains("<td class=\"num\">2.00 ± 0.00 (n=2)</td>"), frontiers);
+    assertTrue(frontiers.contains("<td class=\"num\">3.00 ± 0.00 (n=2)</td>"), frontiers);
+    String configurations = html.substring(html.indexOf("id=\"configurations\""));
+    assertTrue(configurations.contains(" (n=2)</td>"), configurations);
     // Beside it, the rows for scripts (scripts/bench.sh reads its figures there): one per point.
     List<String> rows = Files.readAllLines(page.resolveSibling("points.jsonl"));
-    assertEquals(6, rows.size(), String.join("\n", rows));
+    assertEquals(22, rows.size(), String.join("\n", rows));
+    assertEquals(10, rows.stream().filter(r -> r.contains("\"lag_search\":\"frontier\"")).count());
     assertTrue(
         rows.stream().allMatch(r -> r.contains("\"run_id\":\"" + RUN_ID + "\"")), rows.get(0));
 

@@ -102,6 +102,21 @@ class SweepPlanTest {
     assertEquals(100, saved(plan));
   }
 
+  /**
+   * {@code conf/frontier.properties}: three variants, three hidden sizes and three seeds, 27
+   * searches, with at most 198 probes of their 378 candidate points.
+   */
+  @Test
+  void theFrontierConfigPlansItsSearches() {
+    SweepPlan plan =
+        SweepPlan.expand(
+            new ConfigLoader().file(Path.of("conf", "frontier.properties")).load(List.of()));
+    assertEquals(27, plan.searches().size());
+    assertEquals(2 * 9 * 16 + 9 * 8, plan.points().size());
+    assertEquals(2 * 9 * 8 + 9 * 6, plan.maxPoints());
+    assertTrue(plan.points().stream().allMatch(p -> p.train().targetAccuracy().isPresent()));
+  }
+
   private static long saved(SweepPlan plan) {
     return plan.points().stream().filter(plan::savesModel).count();
   }

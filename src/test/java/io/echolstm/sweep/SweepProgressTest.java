@@ -22,6 +22,17 @@ class SweepProgressTest {
     assertEquals("1/1 points trained in 1 h 1 min", p.pointDone(3661 * S));
   }
 
+  /** With frontier searches the count is a bound, lowered as searches end before it. */
+  @Test
+  void aBoundIsSaidAndLoweredAsSearchesEnd() {
+    SweepProgress p = new SweepProgress(10, true, 0);
+    assertEquals(
+        "1/≤10 points trained in 10 s, at most about 1 min 30 s left", p.pointDone(10 * S));
+    p.fewer(7);
+    assertEquals("2/≤3 points trained in 20 s, at most about 10 s left", p.pointDone(20 * S));
+    assertEquals("3/3 points trained in 30 s", p.pointDone(30 * S));
+  }
+
   @Test
   void durations() {
     assertEquals("0 s", SweepProgress.duration(0.2));
