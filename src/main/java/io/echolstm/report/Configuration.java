@@ -65,6 +65,20 @@ record Configuration(List<PointResult> points) {
     return Interval.of(points.stream().map(metric).toList());
   }
 
+  /**
+   * The test metrics as the summary and the report show them: the replicates, then accuracy,
+   * reachable accuracy, chance and loss, each mean ± interval (n) but chance (one per
+   * configuration).
+   */
+  List<String> figures() {
+    return List.of(
+        String.valueOf(n()),
+        interval(PointResult::accuracy).format(4),
+        interval(PointResult::reachableAccuracy).format(4),
+        SummaryTable.fixed(first().chance(), 4),
+        interval(PointResult::loss).format(4));
+  }
+
   /** Why the replicates stopped, counted: {@code target}, or {@code target 4, budget 1}. */
   String stopped() {
     if (n() == 1) {

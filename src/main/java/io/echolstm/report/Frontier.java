@@ -109,6 +109,31 @@ record Frontier(List<Frontier.Search> searches) {
   }
 
   /**
+   * The frontier as the summary and the report show it: the seeds, the largest lag reached and the
+   * test accuracy there, the smallest lag failed above it and the test accuracy there, the probes;
+   * for one seed its figures, for several their mean ± interval (n).
+   */
+  List<String> figures() {
+    boolean one = searches.size() == 1;
+    Search s = searches.get(0);
+    return List.of(
+        String.valueOf(searches.size()),
+        one ? text(s.found().reached()) : reached().format(2),
+        one
+            ? SummaryTable.fixed(s.accuracyReached(), 4)
+            : interval(Search::accuracyReached).format(4),
+        one ? text(s.found().failed()) : failed().format(2),
+        one
+            ? SummaryTable.fixed(s.accuracyFailed(), 4)
+            : interval(Search::accuracyFailed).format(4),
+        String.valueOf(probes()));
+  }
+
+  private static String text(Integer lag) {
+    return lag == null ? "-" : lag.toString();
+  }
+
+  /**
    * What the figures do not show, per seed when there are several: a search that reached no lag,
    * one that reached the top of what it probed (the frontier is at least that), one whose probes
    * contradict monotonicity. Empty when there is nothing to say.

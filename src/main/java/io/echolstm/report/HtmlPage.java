@@ -170,7 +170,7 @@ final class HtmlPage {
 
   /** One row per frontier: the largest lag reached and the smallest failed above it, per seed. */
   private static void frontiersTable(StringBuilder h, List<Frontier> frontiers, boolean runs) {
-    h.append("<section id=\"frontiers\">\n<h2>Lag frontiers</h2>\n<table>\n<thead><tr>");
+    h.append("<section id=\"frontiers\">\n<h2>Lag frontiers</h2>\n");
     List<String> heads = new ArrayList<>();
     if (runs) {
       heads.add("run");
@@ -188,43 +188,21 @@ final class HtmlPage {
             "test accuracy there",
             "probes",
             "notes"));
-    for (String head : heads) {
-      h.append("<th>").append(esc(head)).append("</th>");
-    }
-    h.append("</tr></thead>\n<tbody>\n");
+    List<Line> lines = new ArrayList<>();
     for (Frontier f : frontiers) {
       PointResult p = f.first();
-      boolean one = f.searches().size() == 1;
-      Frontier.Search s = f.searches().get(0);
       List<String> cells = new ArrayList<>();
       if (runs) {
         cells.add(p.runId());
       }
       cells.addAll(
-          List.of(
-              dash(p.experiment()),
-              dash(p.variant()),
-              dash(p.window()),
-              dash(p.hidden()),
-              String.valueOf(f.searches().size()),
-              one ? dash(s.found().reached()) : f.reached().format(2),
-              one
-                  ? fixed(s.accuracyReached(), 4)
-                  : f.interval(Frontier.Search::accuracyReached).format(4),
-              one ? dash(s.found().failed()) : f.failed().format(2),
-              one
-                  ? fixed(s.accuracyFailed(), 4)
-                  : f.interval(Frontier.Search::accuracyFailed).format(4),
-              String.valueOf(f.probes()),
-              f.notes().isEmpty() ? "-" : String.join("; ", f.notes())));
-      h.append("<tr>");
-      for (int i = 0; i < cells.size(); i++) {
-        boolean text = i < (runs ? 3 : 2) || i == cells.size() - 1;
-        h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
-      }
-      h.append("</tr>\n");
+          List.of(dash(p.experiment()), dash(p.variant()), dash(p.window()), dash(p.hidden())));
+      cells.addAll(f.figures());
+      cells.add(f.notes().isEmpty() ? "-" : String.join("; ", f.notes()));
+      lines.add(new Line(cells, false));
     }
-    h.append("</tbody>\n</table>\n<p class=\"note\">Each search (one per seed,")
+    table(h, heads, lines);
+    h.append("<p class=\"note\">Each search (one per seed,")
         .append(" sweep.lag-search=frontier) probes lags by doubling and then bisection for the")
         .append(" largest lag whose point reaches its train.target-accuracy on validation; the")
         .append(" test accuracy is that probe's. With several seeds: the mean over the searches")
@@ -236,8 +214,7 @@ final class HtmlPage {
   /** One row per configuration with replicates: each metric's mean ± interval (n). */
   private static void configurationsTable(
       StringBuilder h, List<Configuration> configurations, boolean runs) {
-    h.append("<section id=\"configurations\">\n<h2>Every configuration</h2>\n<table>\n")
-        .append("<thead><tr>");
+    h.append("<section id=\"configurations\">\n<h2>Every configuration</h2>\n");
     List<String> heads = new ArrayList<>();
     if (runs) {
       heads.add("run");
@@ -257,10 +234,7 @@ final class HtmlPage {
             "windows to target",
             "stopped",
             "control"));
-    for (String head : heads) {
-      h.append("<th>").append(esc(head)).append("</th>");
-    }
-    h.append("</tr></thead>\n<tbody>\n");
+    List<Line> lines = new ArrayList<>();
     for (Configuration c : configurations) {
       PointResult p = c.first();
       List<String> cells = new ArrayList<>();
@@ -273,33 +247,52 @@ final class HtmlPage {
               dash(p.variant()),
               dash(p.lag()),
               dash(p.window()),
-              dash(p.hidden()),
-              String.valueOf(c.n()),
-              c.interval(PointResult::accuracy).format(4),
-              c.interval(PointResult::reachableAccuracy).format(4),
-              fixed(p.chance(), 4),
-              c.interval(PointResult::loss).format(4),
-              c.interval(
-                      q -> {
-                        Charts.Reach reach = Charts.reach(q);
-                        return reach == null ? null : reach.windows();
-                      })
-                  .format(0),
-              c.stopped(),
-              p.control() ? "yes" : "no"));
-      h.append(p.control() ? "<tr class=\"control\">" : "<tr>");
-      for (int i = 0; i < cells.size(); i++) {
-        boolean text =
-            i < (runs ? 3 : 2) || i == cells.size() - 1 || heads.get(i).equals("stopped");
-        h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
-      }
-      h.append("</tr>\n");
+              dash(p.hidden())));
+      cells.addAll(c.figures());
+      cells.add(
+          c.interval(
+                  q -> {
+                    Charts.Reach reach = Charts.reach(q);
+                    return reach == null ? null : reach.windows();
+                  })
+              .format(0));
+      cells.add(c.stopped());
+      cells.add(p.control() ? "yes" : "no");
+      lines.add(new Line(cells, p.control()));
     }
-    h.append("</tbody>\n</table>\n<p class=\"note\">A configuration is the points that differ")
+    table(h, heads, lines);
+    h.append("<p class=\"note\">A configuration is the points that differ")
         .append(" only in their seed (its replicates). Each figure is the mean over the")
         .append(" replicates that have it, ± the 95 % confidence interval of the mean (Student's")
         .append(" t with n − 1 degrees of freedom), and n; windows to target over the replicates")
         .append(" that reached it.</p>\n</section>\n");
+  }
+
+  /** A table row's cells, and whether it is a control's (shown as such). */
+  private record Line(List<String> cells, boolean control) {}
+
+  /** The columns of the tables that hold text; the others hold numbers, right-aligned. */
+  private static final Set<String> TEXT_COLUMNS =
+      Set.of("run", "experiment", "variant", "stopped", "control", "probe", "notes");
+
+  /** A table: its head row of {@code heads}, then a row per line, every text escaped. */
+  private static void table(StringBuilder h, List<String> heads, List<Line> lines) {
+    h.append("<table>\n<thead><tr>");
+    for (String head : heads) {
+      h.append("<th>").append(esc(head)).append("</th>");
+    }
+    h.append("</tr></thead>\n<tbody>\n");
+    for (Line line : lines) {
+      h.append(line.control() ? "<tr class=\"control\">" : "<tr>");
+      for (int i = 0; i < line.cells().size(); i++) {
+        boolean text = TEXT_COLUMNS.contains(heads.get(i));
+        h.append(text ? "<td>" : "<td class=\"num\">")
+            .append(esc(line.cells().get(i)))
+            .append("</td>");
+      }
+      h.append("</tr>\n");
+    }
+    h.append("</tbody>\n</table>\n");
   }
 
   /**
@@ -307,7 +300,7 @@ final class HtmlPage {
    * column when some are probes of frontier searches.
    */
   private static void pointsTable(StringBuilder h, List<PointResult> points, boolean runs) {
-    h.append("<section id=\"points\">\n<h2>Every point</h2>\n<table>\n<thead><tr>");
+    h.append("<section id=\"points\">\n<h2>Every point</h2>\n");
     boolean seeds = points.stream().map(PointResult::seed).distinct().count() > 1;
     boolean probes = points.stream().anyMatch(PointResult::probe);
     List<String> heads = new ArrayList<>();
@@ -333,10 +326,7 @@ final class HtmlPage {
     if (probes) {
       heads.add("probe");
     }
-    for (String head : heads) {
-      h.append("<th>").append(esc(head)).append("</th>");
-    }
-    h.append("</tr></thead>\n<tbody>\n");
+    List<Line> lines = new ArrayList<>();
     for (PointResult p : points) {
       Charts.Reach reach = Charts.reach(p);
       List<String> cells = new ArrayList<>();
@@ -368,18 +358,10 @@ final class HtmlPage {
       if (probes) {
         cells.add(p.probe() ? "yes" : "no");
       }
-      h.append(p.control() ? "<tr class=\"control\">" : "<tr>");
-      for (int i = 0; i < cells.size(); i++) {
-        boolean text =
-            i < (runs ? 3 : 2)
-                || heads.get(i).equals("control")
-                || heads.get(i).equals("probe")
-                || heads.get(i).equals("stopped");
-        h.append(text ? "<td>" : "<td class=\"num\">").append(esc(cells.get(i))).append("</td>");
-      }
-      h.append("</tr>\n");
+      lines.add(new Line(cells, p.control()));
     }
-    h.append("</tbody>\n</table>\n<p class=\"note\">Accuracy, reachable accuracy and loss are")
+    table(h, heads, lines);
+    h.append("<p class=\"note\">Accuracy, reachable accuracy and loss are")
         .append(" measured on the test sequences; windows to target from the validation")
         .append(" evaluations (")
         .append(esc(Charts.percent(Charts.DEFAULT_TARGET)))

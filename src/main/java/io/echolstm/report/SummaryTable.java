@@ -114,22 +114,19 @@ public final class SummaryTable {
     cells.add(CONFIGURATION_HEADERS);
     for (Configuration c : configurations) {
       PointResult p = c.first();
-      cells.add(
-          new String[] {
-            dash(p.experiment()),
-            dash(p.variant()),
-            dash(p.lag()),
-            dash(p.window()),
-            dash(p.hidden()),
-            String.valueOf(c.n()),
-            c.interval(PointResult::accuracy).format(4),
-            c.interval(PointResult::reachableAccuracy).format(4),
-            fixed(p.chance(), 4),
-            c.interval(PointResult::loss).format(4),
-            c.stopped(),
-            c.interval(PointResult::windowsToTarget).format(0),
-            p.control() ? "yes" : "no"
-          });
+      List<String> line =
+          new ArrayList<>(
+              List.of(
+                  dash(p.experiment()),
+                  dash(p.variant()),
+                  dash(p.lag()),
+                  dash(p.window()),
+                  dash(p.hidden())));
+      line.addAll(c.figures());
+      line.add(c.stopped());
+      line.add(c.interval(PointResult::windowsToTarget).format(0));
+      line.add(p.control() ? "yes" : "no");
+      cells.add(line.toArray(String[]::new));
     }
     return align(cells);
   }
@@ -146,25 +143,11 @@ public final class SummaryTable {
     List<String> notes = new ArrayList<>();
     for (Frontier f : frontiers) {
       PointResult p = f.first();
-      boolean one = f.searches().size() == 1;
-      Frontier.Search s = f.searches().get(0);
-      cells.add(
-          new String[] {
-            dash(p.experiment()),
-            dash(p.variant()),
-            dash(p.window()),
-            dash(p.hidden()),
-            String.valueOf(f.searches().size()),
-            one ? dash(s.found().reached()) : f.reached().format(2),
-            one
-                ? fixed(s.accuracyReached(), 4)
-                : f.interval(Frontier.Search::accuracyReached).format(4),
-            one ? dash(s.found().failed()) : f.failed().format(2),
-            one
-                ? fixed(s.accuracyFailed(), 4)
-                : f.interval(Frontier.Search::accuracyFailed).format(4),
-            String.valueOf(f.probes())
-          });
+      List<String> line =
+          new ArrayList<>(
+              List.of(dash(p.experiment()), dash(p.variant()), dash(p.window()), dash(p.hidden())));
+      line.addAll(f.figures());
+      cells.add(line.toArray(String[]::new));
       for (String note : f.notes()) {
         notes.add(
             "  "

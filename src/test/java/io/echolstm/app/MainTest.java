@@ -271,9 +271,9 @@ class MainTest {
    */
   @Test
   void planSaysWhatAFrontierSearchProbesAtMost() throws IOException {
-    Outcome o =
-        run(
-            "plan",
+    Path results = dir.resolve("results");
+    List<String> args =
+        List.of(
             "--experiment",
             "echo-lag",
             "--set",
@@ -287,7 +287,8 @@ class MainTest {
             "--set",
             "seed=1-2",
             "--results",
-            dir.resolve("results").toString());
+            results.toString());
+    Outcome o = run(plan(args));
     assertEquals(Main.OK, o.code(), o.err());
     List<String> searches = o.out().lines().filter(l -> l.matches("  search [0-9]/4  .*")).toList();
     assertEquals(4, searches.size(), o.out());
@@ -305,53 +306,26 @@ class MainTest {
     assertFalse(o.out().contains("points: "), "no grid points: " + o.out());
 
     // Under a run id, a search's probes already committed are counted: the search reuses them.
-    Path results = dir.resolve("results");
-    SweepPlan plan =
-        Prepared.of(
-                options(
-                    "--experiment",
-                    "echo-lag",
-                    "--set",
-                    "sweep.lag-search=frontier",
-                    "--set",
-                    "train.target-accuracy=0.99",
-                    "--set",
-                    "sweep.lags=0-24",
-                    "--set",
-                    "model.hidden=8,16",
-                    "--set",
-                    "seed=1-2",
-                    "--results",
-                    results.toString()))
-            .plan();
+    SweepPlan plan = Prepared.of(options(args.toArray(String[]::new))).plan();
     SweepPoint probe = plan.searches().get(1).candidates().get(0);
     Path point = results.resolve("run_id=r1").resolve("point_id=" + probe.id());
     Files.createDirectories(point);
     Files.writeString(point.resolve("part-00000.parquet"), "");
-    Outcome resumed =
-        run(
-            "plan",
-            "--experiment",
-            "echo-lag",
-            "--set",
-            "sweep.lag-search=frontier",
-            "--set",
-            "train.target-accuracy=0.99",
-            "--set",
-            "sweep.lags=0-24",
-            "--set",
-            "model.hidden=8,16",
-            "--set",
-            "seed=1-2",
-            "--results",
-            results.toString(),
-            "--run-id",
-            "r1");
+    List<String> underRunId = new ArrayList<>(args);
+    underRunId.addAll(List.of("--run-id", "r1"));
+    Outcome resumed = run(plan(underRunId));
     assertEquals(Main.OK, resumed.code(), resumed.err());
     assertTrue(
         resumed.out().contains("hidden=8 seed=2, lags 0-24: at most 10 probes  [1 probe already"),
         resumed.out());
     assertTrue(resumed.out().contains("; 1 already committed"), resumed.out());
+  }
+
+  /** {@code plan} with {@code args}, as an argument array. */
+  private static String[] plan(List<String> args) {
+    List<String> all = new ArrayList<>(List.of("plan"));
+    all.addAll(args);
+    return all.toArray(String[]::new);
   }
 
   @ParameterizedTest
