@@ -194,7 +194,8 @@ public final class ConfigLoader {
                   v.get(Settings.TRAIN_TARGET_ACCURACY),
                   v.get(Settings.TRAIN_MAX_SECONDS),
                   v.get(Settings.TRAIN_PATIENCE),
-                  v.get(Settings.TRAIN_MIN_IMPROVEMENT)),
+                  v.get(Settings.TRAIN_MIN_IMPROVEMENT),
+                  v.get(Settings.TRAIN_AVERAGING)),
               new EvalSettings(
                   v.get(Settings.EVAL_EVERY_WINDOWS), v.get(Settings.EVAL_BATCH_SIZE)));
     } catch (SettingsException e) {

@@ -187,6 +187,18 @@ public final class Settings {
                   + " same parameters, outputs and gradients) or `dl4j` (DL4J's own layer)")
           .perPoint("lstm", String.class, p -> p.model().lstm().id());
 
+  public static final Setting<Averaging> TRAIN_AVERAGING =
+      Setting.enumeration(
+              "train.averaging",
+              Averaging.class,
+              "resident",
+              "`resident`: each worker keeps its network and Adam state across averaging rounds and"
+                  + " evaluations, one Spark job per round; `dl4j-spark`: dl4j-spark's"
+                  + " ParameterAveragingTrainingMaster (a new network per worker and round), the"
+                  + " reference, to which `train.approach`, `train.repartition` and `train.prefetch`"
+                  + " apply")
+          .perPoint("averaging", String.class, p -> Setting.id(p.train().averaging()));
+
   public static final Setting<Approach> TRAIN_APPROACH =
       Setting.enumeration(
               "train.approach",
@@ -333,6 +345,7 @@ public final class Settings {
           TRAIN_PREFETCH,
           TRAIN_SAVE_UPDATER,
           MODEL_LSTM,
+          TRAIN_AVERAGING,
           TRAIN_APPROACH,
           TRAIN_REPARTITION,
           TRAIN_COLLECT_STATS,

@@ -43,7 +43,8 @@ final class AveragingPointTrainer implements PointTrainer {
             point.window(),
             point.model().lstm());
     try (DistributedTrainer trainer =
-        new DistributedTrainer(
+        DistributedTrainer.create(
+            train.averaging(),
             run.jsc(),
             conf,
             train,
@@ -84,7 +85,7 @@ final class AveragingPointTrainer implements PointTrainer {
           continue;
         }
         stage.enter("training");
-        trainer.fit(batches.chunk(epochs, c, chunks), frames * windowsPerFrame);
+        trainer.fit(batches, epochs, c, chunks, frames * windowsPerFrame);
         stage.enter("validating");
         validation = validate(point, data, trainer);
         history.add(
@@ -132,7 +133,7 @@ final class AveragingPointTrainer implements PointTrainer {
         reason.id(),
         trainer.windows(),
         String.format("%.1f", trainer.seconds()));
-    trainer.trainingStats().ifPresent(s -> LOG.info("{}: dl4j-spark training stats:\n{}", tag, s));
+    trainer.trainingStats().ifPresent(s -> LOG.info("{}: training stats:\n{}", tag, s));
     return new Trained(
         trainer.network(),
         trainer.workers(),

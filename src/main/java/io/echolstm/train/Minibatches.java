@@ -87,6 +87,34 @@ public final class Minibatches implements AutoCloseable {
         .map(new Encode(inputs));
   }
 
+  /**
+   * The most minibatches any partition has in {@link #chunk}, computed on the driver from the sizes
+   * alone.
+   */
+  public int longestChunk(int epoch, int chunk, int chunks) {
+    int most = 0;
+    for (int[] s : sizes) {
+      int n = s.length;
+      most = Math.max(most, (int) ((long) (chunk + 1) * n / chunks - (long) chunk * n / chunks));
+    }
+    return most;
+  }
+
+  /** The cached minibatches, one partition per worker, for trainers of this package. */
+  JavaRDD<PackedBatch> cached() {
+    return cached;
+  }
+
+  /** The seed of the epochs' minibatch order ({@link #selected}). */
+  long seed() {
+    return seed;
+  }
+
+  /** How the minibatches are encoded for the network. */
+  Inputs inputs() {
+    return inputs;
+  }
+
   /** Examples in {@link #chunk}, computed on the driver from the sizes alone. */
   public long chunkExamples(int epoch, int chunk, int chunks) {
     long n = 0;

@@ -1,0 +1,73 @@
+package io.echolstm.train;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The resident workers' networks of one JVM (an executor, or the driver in local mode), by {@code
+ * trainer/partition}. A network is built on its worker's first round and reused by the next ones,
+ * which set its whole state first, so dropping one is always safe: the next round builds it again.
+ * Networks idle for {@link #IDLE_MINUTES} minutes are dropped (a trainer closed on the driver
+ * cannot reach a remote executor's JVM), and a trainer's are dropped at once where it is closed.
+ */
+final class WorkerNetworks {
+  static final long IDLE_MINUTES = 2;
+
+  private record Entry(MultiLayerNetwork network, long[] lastUsed) {}
+
+  private static final Map<String, Entry> NETWORKS = new ConcurrentHashMap<>();
+
+  private WorkerNetworks() {}
+
+  /** The network of {@code key}, built from {@code conf} and {@code params} if it has none. */
+  static MultiLayerNetwork acquire(String key, MultiLayerConfiguration conf, float[] params) {
+    long now = System.nanoTime();
+    dropIdle(now);
+    Entry entry =
+        NETWORKS.computeIfAbsent(
+            key,
+            k -> {
+              MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+              net.init(row(params), false);
+              return new Entry(net, new long[] {now});
+            });
+    entry.lastUsed()[0] = now;
+    return entry.network();
+  }
+
+  /** Drops the networks of keys starting with {@code trainer + "/"}. */
+  static void release(String trainer) {
+    NETWORKS.keySet().removeIf(k -> k.startsWith(trainer + "/"));
+  }
+
+  private static void dropIdle(long now) {
+    long idle = TimeUnit.MINUTES.toNanos(IDLE_MINUTES);
+    NETWORKS.values().removeIf(e -> now - e.lastUsed()[0] > idle);
+  }
+
+  /**
+   * Sets {@code net}'s parameters, updater state (zeros when {@code updater} is null: a fresh
+   * updater, as a worker that is not sent one starts) and iteration count.
+   */
+  static void setState(MultiLayerNetwork net, float[] params, float[] updater, int iterations) {
+    net.setParams(row(params));
+    INDArray state = net.getUpdater().getStateViewArray();
+    if (state != null) {
+      if (updater == null) {
+        state.assign(0);
+      } else {
+        net.getUpdater().setStateViewArray(net, row(updater), false);
+      }
+    }
+    net.setIterationCount(iterations);
+  }
+
+  private static INDArray row(float[] values) {
+    return Nd4j.createFromArray(values).reshape(1, values.length);
+  }
+}
