@@ -2,36 +2,36 @@ package io.echolstm.eval;
 
 import io.echolstm.codec.Inputs;
 import io.echolstm.window.Frame;
-import io.echolstm.window.FrameRows;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Scores framed held-out samples on the executors with a broadcast copy of the network. */
+/**
+ * Scores a point's {@link HeldOut} frames on the executors, each task with a copy of the network
+ * built from its configuration and parameters, which travel with the job.
+ */
 public final class DistributedEvaluator {
   private DistributedEvaluator() {}
 
-  /**
-   * Framed rows as cached {@link Frame}s, so a point's held-out frames are generated and framed
-   * once however often they are scored; computed before this returns. The caller unpersists them.
-   */
-  public static JavaRDD<Frame> cache(Dataset<Row> frames) {
-    JavaRDD<Frame> cached =
-        frames.toJavaRDD().map(new ToFrame()).persist(StorageLevel.MEMORY_ONLY());
-    cached.count();
-    return cached;
+  /** Metrics, and the expected and predicted echo of one sequence (empty when it has no frames). */
+  public record Scored(Metrics metrics, int[] expected, int[] predicted) implements Serializable {
+    static final Scored EMPTY = new Scored(Metrics.EMPTY, new int[0], new int[0]);
+
+    Scored plus(Scored other) {
+      return new Scored(
+          metrics.plus(other.metrics),
+          expected.length > 0 ? expected : other.expected,
+          predicted.length > 0 ? predicted : other.predicted);
+    }
   }
 
   /** Metrics of {@code network} over every frame of {@code frames}. */
@@ -39,32 +39,57 @@ public final class DistributedEvaluator {
       JavaSparkContext jsc,
       MultiLayerNetwork network,
       Inputs inputs,
-      JavaRDD<Frame> frames,
+      HeldOut frames,
       int batchSize) {
-    Broadcast<String> conf = jsc.broadcast(network.getLayerWiseConfigurations().toJson());
-    Broadcast<INDArray> params = jsc.broadcast(network.params().dup());
-    try {
-      return frames
-          .mapPartitions(new ScorePartition(conf, params, inputs, batchSize))
-          .fold(Metrics.EMPTY, Metrics::plus);
-    } finally {
-      conf.destroy();
-      params.destroy();
-    }
+    return score(network, inputs, frames, batchSize, -1).metrics();
+  }
+
+  /**
+   * Metrics of {@code network} over every frame of {@code frames} and, in the same job, its echo of
+   * sequence {@code sequenceId} ({@link Scorer#expectedAndPredicted}).
+   */
+  public static Scored evaluateWithSample(
+      JavaSparkContext jsc,
+      MultiLayerNetwork network,
+      Inputs inputs,
+      HeldOut frames,
+      int batchSize,
+      long sequenceId) {
+    return score(network, inputs, frames, batchSize, sequenceId);
+  }
+
+  private static Scored score(
+      MultiLayerNetwork network, Inputs inputs, HeldOut frames, int batchSize, long sequenceId) {
+    return frames
+        .blocks()
+        .map(
+            new ScoreBlock(
+                network.getLayerWiseConfigurations(),
+                pack(network.params().toFloatVector()),
+                inputs,
+                batchSize,
+                sequenceId))
+        .fold(Scored.EMPTY, Scored::plus);
   }
 
   /** The frames of one sequence, in position order, for an "expected vs predicted" line. */
-  public static List<Frame> sample(JavaRDD<Frame> frames, long sequenceId) {
-    List<Frame> out = new ArrayList<>(frames.filter(new OfSequence(sequenceId)).collect());
+  public static List<Frame> sample(HeldOut frames, long sequenceId) {
+    List<Frame> out = new ArrayList<>(frames.frames().filter(new OfSequence(sequenceId)).collect());
     out.sort(Comparator.comparingInt(Frame::pos));
     return out;
   }
 
-  static final class ToFrame implements Function<Row, Frame> {
-    @Override
-    public Frame call(Row row) {
-      return FrameRows.frame(row);
-    }
+  /** Parameters as bytes: Java serialization writes a {@code float[]} one element at a time. */
+  private static byte[] pack(float[] values) {
+    byte[] out = new byte[values.length * Float.BYTES];
+    ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+    return out;
+  }
+
+  private static float[] unpack(byte[] bytes) {
+    float[] out = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
   }
 
   static final class OfSequence implements Function<Frame, Boolean> {
@@ -80,29 +105,49 @@ public final class DistributedEvaluator {
     }
   }
 
-  /** Rebuilds the network once per partition and scores the partition's frames. */
-  static final class ScorePartition implements FlatMapFunction<Iterator<Frame>, Metrics> {
-    private final Broadcast<String> conf;
-    private final Broadcast<INDArray> params;
+  /** Builds the network once per partition and scores the partition's frames. */
+  static final class ScoreBlock implements Function<Frame[], Scored> {
+    private final MultiLayerConfiguration conf;
+    private final byte[] params;
     private final Inputs inputs;
     private final int batchSize;
+    private final long sequenceId;
 
-    ScorePartition(
-        Broadcast<String> conf, Broadcast<INDArray> params, Inputs inputs, int batchSize) {
+    ScoreBlock(
+        MultiLayerConfiguration conf,
+        byte[] params,
+        Inputs inputs,
+        int batchSize,
+        long sequenceId) {
       this.conf = conf;
       this.params = params;
       this.inputs = inputs;
       this.batchSize = batchSize;
+      this.sequenceId = sequenceId;
     }
 
     @Override
-    public Iterator<Metrics> call(Iterator<Frame> frames) {
-      if (!frames.hasNext()) {
-        return List.of(Metrics.EMPTY).iterator();
+    public Scored call(Frame[] block) {
+      if (block.length == 0) {
+        return Scored.EMPTY;
       }
-      MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(conf.value()));
-      net.init(params.value(), true);
-      return List.of(new Scorer(net, inputs, batchSize).score(frames)).iterator();
+      float[] values = unpack(params);
+      MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+      net.init(Nd4j.createFromArray(values).reshape(1, values.length), false);
+      Scorer scorer = new Scorer(net, inputs, batchSize);
+      Metrics metrics = scorer.score(Arrays.asList(block).iterator());
+      List<Frame> sample = new ArrayList<>();
+      for (Frame f : block) {
+        if (f.seqId() == sequenceId) {
+          sample.add(f);
+        }
+      }
+      if (sample.isEmpty()) {
+        return new Scored(metrics, new int[0], new int[0]);
+      }
+      sample.sort(Comparator.comparingInt(Frame::pos));
+      int[][] echo = scorer.expectedAndPredicted(sample);
+      return new Scored(metrics, echo[0], echo[1]);
     }
   }
 }

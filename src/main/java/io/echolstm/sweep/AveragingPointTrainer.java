@@ -67,7 +67,10 @@ final class AveragingPointTrainer implements PointTrainer {
     // A stateful frame is a whole sequence: it counts as that sequence's labelled windows.
     long windowsPerFrame = point.variant() == Variant.STATEFUL ? point.windowsPerSequence() : 1;
     Minibatches batches = data.batches();
-    int chunks = chunksPerEpoch(data.trainWindows(), point.eval().everyWindows(), batches);
+    int unit = trainer.chunkUnit();
+    int chunks =
+        batches.chunksPerEpoch(
+            Math.round((double) data.trainWindows() / point.eval().everyWindows()), unit);
     logStart(tag, point, data, trainer, chunks);
     List<HistoryEntry> history = new ArrayList<>();
     StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
@@ -80,7 +83,7 @@ final class AveragingPointTrainer implements PointTrainer {
     while (epochs < train.epochs()) {
       epochs++;
       for (int c = 0; c < chunks; c++) {
-        long frames = batches.chunkExamples(epochs, c, chunks);
+        long frames = batches.chunkExamples(epochs, c, chunks, unit);
         if (frames == 0) {
           continue;
         }
@@ -188,16 +191,6 @@ final class AveragingPointTrainer implements PointTrainer {
         + run.runId()
         + "-"
         + point.id();
-  }
-
-  /**
-   * Evaluation chunks per epoch: about one per {@code everyWindows} training windows, at least one,
-   * and no more than the largest partition has minibatches (so no chunk is empty everywhere).
-   */
-  static int chunksPerEpoch(long epochWindows, int everyWindows, Minibatches batches) {
-    int most = Math.max(1, Arrays.stream(batches.minibatchesPerPartition()).max().orElse(1));
-    long wanted = Math.max(1, Math.round((double) epochWindows / everyWindows));
-    return (int) Math.min(most, wanted);
   }
 
   private static Double nullIfNaN(double value) {

@@ -90,13 +90,42 @@ public final class SweepRunner {
     }
     int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
-    RunContext run = new RunContext(spark, jsc, results, runId, defaultParallelism, guard);
-    PointPipeline pipeline =
-        new PointPipeline(
-            run, stages.apply(run), provenance, new SweepProgress(todo.size(), System.nanoTime()));
-    new PoolScheduler(concurrency).run(todo, pipeline);
+    try (SequenceCache sequences = new SequenceCache(spark)) {
+      RunContext run =
+          new RunContext(spark, jsc, results, runId, defaultParallelism, guard, sequences);
+      runAndCommit(run, todo, provenance, concurrency);
+    }
     return new Summary(
         todo.size(), points.size() - todo.size(), points.stream().map(SweepPoint::id).toList());
+  }
+
+  /**
+   * Runs {@code todo} and waits for their commits. A training failure is rethrown after the points
+   * already finished are committed; a commit failure when nothing else failed.
+   */
+  private void runAndCommit(
+      RunContext run, List<PlannedPoint> todo, Provenance provenance, int concurrency) {
+    Committer committer = new Committer();
+    PointPipeline pipeline =
+        new PointPipeline(
+            run,
+            stages.apply(run),
+            provenance,
+            new SweepProgress(todo.size(), System.nanoTime()),
+            committer);
+    try {
+      new PoolScheduler(concurrency).run(todo, pipeline);
+    } catch (RuntimeException | Error e) {
+      try {
+        committer.close();
+      } catch (PointFailedException commitFailure) {
+        if (commitFailure != e) {
+          e.addSuppressed(commitFailure);
+        }
+      }
+      throw e;
+    }
+    committer.close();
   }
 
   /**

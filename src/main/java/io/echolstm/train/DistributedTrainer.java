@@ -44,8 +44,15 @@ public interface DistributedTrainer extends AutoCloseable {
   }
 
   /**
-   * Fits chunk {@code chunk} of {@code chunks} of epoch {@code epoch} ({@link Minibatches#chunk}),
-   * which holds {@code windows} training windows.
+   * Chunks are cut at multiples of this many minibatches per worker ({@link
+   * Minibatches#chunkExamples(int, int, int, int)}): the minibatches of an averaging round, so that
+   * no chunk ends with a short round.
+   */
+  int chunkUnit();
+
+  /**
+   * Fits chunk {@code chunk} of {@code chunks} of epoch {@code epoch}, cut at multiples of {@link
+   * #chunkUnit()}, which holds {@code windows} training windows.
    */
   void fit(Minibatches batches, int epoch, int chunk, int chunks, long windows);
 

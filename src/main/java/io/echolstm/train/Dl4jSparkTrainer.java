@@ -45,6 +45,12 @@ final class Dl4jSparkTrainer implements DistributedTrainer {
     this.net = new SparkDl4jMultiLayer(jsc, conf, master);
   }
 
+  /** dl4j-spark splits each fit's data itself: chunks are cut anywhere. */
+  @Override
+  public int chunkUnit() {
+    return 1;
+  }
+
   @Override
   public void fit(Minibatches batches, int epoch, int chunk, int chunks, long windows) {
     fit(batches.chunk(epoch, chunk, chunks), windows);

@@ -15,6 +15,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parameter averaging whose workers stay resident: each worker (one partition of the cached
@@ -32,6 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * the round's state, so the result does not depend on where tasks ran.
  */
 final class ResidentAveraging implements DistributedTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(ResidentAveraging.class);
   private final JavaSparkContext jsc;
   private final MultiLayerConfiguration conf;
   private final int workers;
@@ -83,21 +86,35 @@ final class ResidentAveraging implements DistributedTrainer {
     this.iterations = network.getIterationCount();
   }
 
+  /**
+   * A round's minibatches; but one worker that keeps its updater has nothing to average with, so a
+   * chunk of any length is one job.
+   */
+  @Override
+  public int chunkUnit() {
+    return averagesEveryRound() ? averagingFrequency : 1;
+  }
+
+  private boolean averagesEveryRound() {
+    return workers > 1 || !saveUpdater;
+  }
+
   @Override
   public void fit(Minibatches batches, int epoch, int chunk, int chunks, long windows) {
     long start = System.nanoTime();
-    int longest = batches.longestChunk(epoch, chunk, chunks);
-    // One worker that keeps its updater: averaging is the identity, so one round fits the chunk.
-    int perRound = workers == 1 && saveUpdater ? Math.max(1, longest) : averagingFrequency;
+    int unit = chunkUnit();
+    int longest = batches.longestChunk(chunk, chunks, unit);
+    int perRound = averagesEveryRound() ? averagingFrequency : Math.max(1, longest);
     for (int from = 0; from < longest; from += perRound) {
-      round(batches, epoch, chunk, chunks, from, perRound);
+      round(batches, epoch, chunk, chunks, unit, from, perRound);
     }
     networkCurrent = false;
     seconds += (System.nanoTime() - start) / 1e9;
     this.windows += windows;
   }
 
-  private void round(Minibatches batches, int epoch, int chunk, int chunks, int from, int count) {
+  private void round(
+      Minibatches batches, int epoch, int chunk, int chunks, int unit, int from, int count) {
     long start = System.nanoTime();
     FitRound task =
         new FitRound(
@@ -110,6 +127,7 @@ final class ResidentAveraging implements DistributedTrainer {
             epoch,
             chunk,
             chunks,
+            unit,
             from,
             count,
             batches.inputs());
@@ -118,9 +136,9 @@ final class ResidentAveraging implements DistributedTrainer {
     if (results.isEmpty()) {
       return;
     }
-    params = mean(results.stream().map(WorkerResult::params).toList());
+    params = mean(results.stream().map(r -> FloatBytes.unpack(r.params())).toList());
     if (saveUpdater && updater != null) {
-      updater = mean(results.stream().map(WorkerResult::updater).toList());
+      updater = mean(results.stream().map(r -> FloatBytes.unpack(r.updater())).toList());
     }
     double scores = 0;
     for (WorkerResult r : results) {
@@ -130,6 +148,23 @@ final class ResidentAveraging implements DistributedTrainer {
     score = scores / results.size();
     if (collectStats) {
       times.add(results, collected - start, System.nanoTime() - collected);
+    }
+    if (LOG.isDebugEnabled()) {
+      StringBuilder workers = new StringBuilder();
+      for (WorkerResult r : results) {
+        workers.append(
+            String.format(
+                Locale.ROOT,
+                " [worker %d: %d minibatches, set-up %.0f ms, fit %.0f ms]",
+                r.partition(),
+                r.minibatches(),
+                r.setupNanos() / 1e6,
+                r.fitNanos() / 1e6));
+      }
+      LOG.debug(
+          "round of {} ms:{}",
+          String.format(Locale.ROOT, "%.0f", (collected - start) / 1e6),
+          workers);
     }
   }
 
@@ -191,11 +226,11 @@ final class ResidentAveraging implements DistributedTrainer {
     WorkerNetworks.release(id);
   }
 
-  /** What a worker sends back after its share of a round. */
+  /** What a worker sends back after its share of a round (float arrays as {@link FloatBytes}). */
   record WorkerResult(
       int partition,
-      float[] params,
-      float[] updater,
+      byte[] params,
+      byte[] updater,
       double score,
       int iterations,
       int minibatches,
@@ -205,20 +240,22 @@ final class ResidentAveraging implements DistributedTrainer {
 
   /**
    * One worker's share of a round: its resident network set to the round's state, then fitted on
-   * minibatches {@code from .. from+count-1} of its chunk selection ({@link Minibatches#selected}).
-   * A worker with none returns nothing and is left out of the average.
+   * minibatches {@code from .. from+count-1} of its chunk selection ({@link Minibatches#selected},
+   * cut at multiples of {@code unit}). A worker with none returns nothing and is left out of the
+   * average.
    */
   static final class FitRound
       implements Function2<Integer, Iterator<PackedBatch>, Iterator<WorkerResult>> {
     private final String trainer;
     private final MultiLayerConfiguration conf;
-    private final float[] params;
-    private final float[] updater;
+    private final byte[] params;
+    private final byte[] updater;
     private final int iterations;
     private final long seed;
     private final int epoch;
     private final int chunk;
     private final int chunks;
+    private final int unit;
     private final int from;
     private final int count;
     private final Inputs inputs;
@@ -233,18 +270,20 @@ final class ResidentAveraging implements DistributedTrainer {
         int epoch,
         int chunk,
         int chunks,
+        int unit,
         int from,
         int count,
         Inputs inputs) {
       this.trainer = trainer;
       this.conf = conf;
-      this.params = params;
-      this.updater = updater;
+      this.params = FloatBytes.pack(params);
+      this.updater = FloatBytes.pack(updater);
       this.iterations = iterations;
       this.seed = seed;
       this.epoch = epoch;
       this.chunk = chunk;
       this.chunks = chunks;
+      this.unit = unit;
       this.from = from;
       this.count = count;
       this.inputs = inputs;
@@ -254,27 +293,29 @@ final class ResidentAveraging implements DistributedTrainer {
     public Iterator<WorkerResult> call(Integer partition, Iterator<PackedBatch> cached) {
       List<PackedBatch> all = new ArrayList<>();
       cached.forEachRemaining(all::add);
-      int[] selected = Minibatches.selected(all.size(), seed, epoch, partition, chunk, chunks);
+      int[] selected =
+          Minibatches.selected(all.size(), seed, epoch, partition, chunk, chunks, unit);
       int to = Math.min(selected.length, from + count);
       if (from >= to) {
         return List.<WorkerResult>of().iterator();
       }
       long start = System.nanoTime();
-      MultiLayerNetwork net = WorkerNetworks.acquire(trainer + "/" + partition, conf, params);
+      float[] state = FloatBytes.unpack(params);
+      MultiLayerNetwork net = WorkerNetworks.acquire(trainer + "/" + partition, conf, state);
       synchronized (net) {
-        WorkerNetworks.setState(net, params, updater, iterations);
+        WorkerNetworks.setState(net, state, FloatBytes.unpack(updater), iterations);
         long fitStart = System.nanoTime();
         for (int i = from; i < to; i++) {
           net.fit(inputs.encode(all.get(selected[i])).toDataSet());
         }
         long fitEnd = System.nanoTime();
-        INDArray state = updater == null ? null : net.getUpdater().getStateViewArray();
+        INDArray fitted = updater == null ? null : net.getUpdater().getStateViewArray();
         Nd4j.getExecutioner().commit();
         return List.of(
                 new WorkerResult(
                     partition,
-                    net.params().toFloatVector(),
-                    state == null ? null : state.toFloatVector(),
+                    FloatBytes.pack(net.params().toFloatVector()),
+                    fitted == null ? null : FloatBytes.pack(fitted.toFloatVector()),
                     net.score(),
                     net.getIterationCount(),
                     to - from,

@@ -51,9 +51,8 @@ public final class WindowFrames {
   private WindowFrames() {}
 
   /**
-   * Frames a {@code (seq_id, pos, value)} DataFrame. Sequences are co-located by {@code seq_id}
-   * into {@code partitions} partitions first, so the window functions need no further shuffle and
-   * each partition's output is ordered by {@code (seq_id, pos)}, the same on every run.
+   * Frames a {@code (seq_id, pos, value)} DataFrame: {@link #colocate co-located} into {@code
+   * partitions} partitions first, then {@link #frame(Dataset, Variant, int, int, int) framed}.
    */
   public static Dataset<Row> frame(
       Dataset<Row> sequences,
@@ -62,8 +61,26 @@ public final class WindowFrames {
       int lagSteps,
       int sequenceLength,
       int partitions) {
+    return frame(colocate(sequences, partitions), variant, window, lagSteps, sequenceLength);
+  }
+
+  /**
+   * {@code sequences} with each sequence's rows in one of {@code partitions} partitions (hashed by
+   * {@code seq_id}): the only shuffle framing needs. Cache the result to frame it several times
+   * (for several points) with no shuffle at all: Spark knows the cached rows' partitioning.
+   */
+  public static Dataset<Row> colocate(Dataset<Row> sequences, int partitions) {
+    return sequences.repartition(partitions, col("seq_id"));
+  }
+
+  /**
+   * Frames {@code colocated} ({@link #colocate}): each partition's output is ordered by {@code
+   * (seq_id, pos)}, the same on every run, and partitioned as its input, so the window functions
+   * add no shuffle.
+   */
+  public static Dataset<Row> frame(
+      Dataset<Row> colocated, Variant variant, int window, int lagSteps, int sequenceLength) {
     WindowSpec bySequence = Window.partitionBy("seq_id").orderBy("pos");
-    Dataset<Row> colocated = sequences.repartition(partitions, col("seq_id"));
     int first = Framing.firstPosition(variant, window, lagSteps);
     boolean inWindow = lagSteps < window;
     Dataset<Row> framed =

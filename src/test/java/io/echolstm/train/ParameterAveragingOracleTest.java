@@ -328,9 +328,11 @@ class ParameterAveragingOracleTest extends SparkTestSession {
       replay.init();
       INDArray initial = replay.params().dup();
       boolean shortRound = false;
+      int unit = trainer.chunkUnit();
+      assertEquals(workers == 1 && saveUpdater ? 1 : averagingFrequency, unit);
       for (int epoch = 1; epoch <= EPOCHS; epoch++) {
         for (int c = 0; c < chunks; c++) {
-          List<List<DataSet>> chunk = batches.chunk(epoch, c, chunks).glom().collect();
+          List<List<DataSet>> chunk = batches.chunk(epoch, c, chunks, unit).glom().collect();
           int longest = chunk.stream().mapToInt(List::size).max().orElse(0);
           int perRound = workers == 1 && saveUpdater ? longest : averagingFrequency;
           for (int from = 0; from < longest; from += perRound) {
@@ -343,7 +345,7 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             }
             replayRound(replay, round, saveUpdater);
           }
-          trainer.fit(batches, epoch, c, chunks, batches.chunkExamples(epoch, c, chunks));
+          trainer.fit(batches, epoch, c, chunks, batches.chunkExamples(epoch, c, chunks, unit));
         }
       }
       if (workers == 2 && averagingFrequency > 1) {

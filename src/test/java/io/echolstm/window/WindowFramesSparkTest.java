@@ -14,10 +14,15 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.columnar.InMemoryTableScanExec;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeLike;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import scala.collection.JavaConverters;
 
 /** The Spark sequences and SQL windows against the pure-Java generator and reference framing. */
 class WindowFramesSparkTest extends SparkTestSession {
@@ -111,5 +116,52 @@ class WindowFramesSparkTest extends SparkTestSession {
             .collect();
     assertEquals(PARTITIONS, first.size());
     assertEquals(first, second);
+  }
+
+  /**
+   * Framing cached, co-located sequences (as a run shares them between its points) runs no shuffle,
+   * for every variant (the stateful variant's per-sequence aggregate included), and gives the same
+   * partitions, in the same order, as framing the raw sequences.
+   */
+  @ParameterizedTest(name = "{0} window {1}, lag {2}")
+  @CsvSource({"STATELESS,3,1", "MASKED,3,2", "WHOLE_SEQUENCE,1,2", "SEQ2SEQ,3,1", "STATEFUL,3,1"})
+  void framingCachedColocatedSequencesShufflesNothing(Variant variant, int window, int lag) {
+    Dataset<Row> colocated = WindowFrames.colocate(sequences(), PARTITIONS).cache();
+    try {
+      colocated.count();
+      Dataset<Row> framed = WindowFrames.frame(colocated, variant, window, lag, LENGTH);
+      SparkPlan plan = framed.queryExecution().executedPlan();
+      assertEquals(0, shuffles(plan), plan.toString());
+      assertEquals(
+          1,
+          shuffles(
+              WindowFrames.frame(sequences(), variant, window, lag, LENGTH, PARTITIONS)
+                  .queryExecution()
+                  .executedPlan()),
+          "the count sees the one shuffle of uncached sequences");
+      assertEquals(
+          WindowFrames.frame(sequences(), variant, window, lag, LENGTH, PARTITIONS)
+              .toJavaRDD()
+              .glom()
+              .collect(),
+          framed.toJavaRDD().glom().collect());
+    } finally {
+      colocated.unpersist(true);
+    }
+  }
+
+  /** Shuffles a plan runs itself (not those inside the cached relations it reads). */
+  private static int shuffles(SparkPlan plan) {
+    if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+      return shuffles(adaptive.inputPlan());
+    }
+    if (plan instanceof InMemoryTableScanExec) {
+      return 0;
+    }
+    int n = plan instanceof ShuffleExchangeLike ? 1 : 0;
+    for (SparkPlan child : JavaConverters.seqAsJavaList(plan.children())) {
+      n += shuffles(child);
+    }
+    return n;
   }
 }
