@@ -1,6 +1,7 @@
 package io.echolstm.eval;
 
 import io.echolstm.codec.Inputs;
+import io.echolstm.model.ResidentNetworks;
 import io.echolstm.window.Frame;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
@@ -8,16 +9,18 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.Function2;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Scores a point's {@link HeldOut} frames on the executors, each task with a copy of the network
- * built from its configuration and parameters, which travel with the job.
+ * Scores a point's {@link HeldOut} frames on the executors: the network's configuration and
+ * parameters travel with the job, and each executor keeps a network per partition of those frames
+ * between evaluations.
  */
 public final class DistributedEvaluator {
   private DistributedEvaluator() {}
@@ -62,13 +65,15 @@ public final class DistributedEvaluator {
       MultiLayerNetwork network, Inputs inputs, HeldOut frames, int batchSize, long sequenceId) {
     return frames
         .blocks()
-        .map(
+        .mapPartitionsWithIndex(
             new ScoreBlock(
+                frames.id(),
                 network.getLayerWiseConfigurations(),
                 pack(network.params().toFloatVector()),
                 inputs,
                 batchSize,
-                sequenceId))
+                sequenceId),
+            true)
         .fold(Scored.EMPTY, Scored::plus);
   }
 
@@ -105,8 +110,12 @@ public final class DistributedEvaluator {
     }
   }
 
-  /** Builds the network once per partition and scores the partition's frames. */
-  static final class ScoreBlock implements Function<Frame[], Scored> {
+  /**
+   * Scores a partition's frames with the network its executor keeps for these frames ({@link
+   * ResidentNetworks}), set to this evaluation's parameters: no network is built per evaluation.
+   */
+  static final class ScoreBlock implements Function2<Integer, Iterator<Frame[]>, Iterator<Scored>> {
+    private final String owner;
     private final MultiLayerConfiguration conf;
     private final byte[] params;
     private final Inputs inputs;
@@ -114,11 +123,13 @@ public final class DistributedEvaluator {
     private final long sequenceId;
 
     ScoreBlock(
+        String owner,
         MultiLayerConfiguration conf,
         byte[] params,
         Inputs inputs,
         int batchSize,
         long sequenceId) {
+      this.owner = owner;
       this.conf = conf;
       this.params = params;
       this.inputs = inputs;
@@ -127,27 +138,37 @@ public final class DistributedEvaluator {
     }
 
     @Override
-    public Scored call(Frame[] block) {
-      if (block.length == 0) {
-        return Scored.EMPTY;
-      }
-      float[] values = unpack(params);
-      MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-      net.init(Nd4j.createFromArray(values).reshape(1, values.length), false);
-      Scorer scorer = new Scorer(net, inputs, batchSize);
-      Metrics metrics = scorer.score(Arrays.asList(block).iterator());
-      List<Frame> sample = new ArrayList<>();
-      for (Frame f : block) {
-        if (f.seqId() == sequenceId) {
-          sample.add(f);
+    public Iterator<Scored> call(Integer partition, Iterator<Frame[]> blocks) {
+      Scored total = Scored.EMPTY;
+      while (blocks.hasNext()) {
+        Frame[] block = blocks.next();
+        if (block.length > 0) {
+          total = total.plus(score(partition, block));
         }
       }
-      if (sample.isEmpty()) {
-        return new Scored(metrics, new int[0], new int[0]);
+      return List.of(total).iterator();
+    }
+
+    private Scored score(int partition, Frame[] block) {
+      float[] values = unpack(params);
+      MultiLayerNetwork net = ResidentNetworks.acquire(owner + "/" + partition, conf, values);
+      synchronized (net) {
+        net.setParams(ResidentNetworks.row(values));
+        Scorer scorer = new Scorer(net, inputs, batchSize);
+        Metrics metrics = scorer.score(Arrays.asList(block).iterator());
+        List<Frame> sample = new ArrayList<>();
+        for (Frame f : block) {
+          if (f.seqId() == sequenceId) {
+            sample.add(f);
+          }
+        }
+        if (sample.isEmpty()) {
+          return new Scored(metrics, new int[0], new int[0]);
+        }
+        sample.sort(Comparator.comparingInt(Frame::pos));
+        int[][] echo = scorer.expectedAndPredicted(sample);
+        return new Scored(metrics, echo[0], echo[1]);
       }
-      sample.sort(Comparator.comparingInt(Frame::pos));
-      int[][] echo = scorer.expectedAndPredicted(sample);
-      return new Scored(metrics, echo[0], echo[1]);
     }
   }
 }

@@ -1,11 +1,13 @@
 package io.echolstm.eval;
 
+import io.echolstm.model.ResidentNetworks;
 import io.echolstm.window.Frame;
 import io.echolstm.window.FrameRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
@@ -20,8 +22,15 @@ import org.apache.spark.storage.StorageLevel;
 public final class HeldOut implements AutoCloseable {
   private final JavaRDD<Frame[]> blocks;
 
+  /** Names the networks the executors keep to score these frames ({@link ResidentNetworks}). */
+  private final String id = "held-out-" + UUID.randomUUID();
+
   private HeldOut(JavaRDD<Frame[]> blocks) {
     this.blocks = blocks;
+  }
+
+  String id() {
+    return id;
   }
 
   /** Caches the framed rows ({@link io.echolstm.window.WindowFrames#SCHEMA}); computed here. */
@@ -47,9 +56,14 @@ public final class HeldOut implements AutoCloseable {
     return blocks.flatMap(new Unblock());
   }
 
+  /**
+   * Releases the cache, and the scoring networks of this JVM (in local mode, every one; executors
+   * of a cluster drop theirs when idle).
+   */
   @Override
   public void close() {
     blocks.unpersist(false);
+    ResidentNetworks.release(id);
   }
 
   static final class ToBlock implements FlatMapFunction<Iterator<Row>, Frame[]> {

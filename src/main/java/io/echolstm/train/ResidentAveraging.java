@@ -1,7 +1,9 @@
 package io.echolstm.train;
 
 import io.echolstm.codec.Inputs;
+import io.echolstm.codec.OneHot;
 import io.echolstm.codec.PackedBatch;
+import io.echolstm.model.ResidentNetworks;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Parameter averaging whose workers stay resident: each worker (one partition of the cached
- * minibatches) keeps its {@link MultiLayerNetwork} in its executor's JVM ({@link WorkerNetworks})
+ * minibatches) keeps its {@link MultiLayerNetwork} in its executor's JVM ({@link ResidentNetworks})
  * across averaging rounds and across the caller's evaluations, instead of building one per round.
  *
  * <p>The semantics are dl4j-spark's parameter averaging: in each round every worker starts from the
@@ -204,7 +206,7 @@ final class ResidentAveraging implements DistributedTrainer {
   @Override
   public MultiLayerNetwork network() {
     if (!networkCurrent) {
-      WorkerNetworks.setState(network, params, saveUpdater ? updater : null, iterations);
+      ResidentNetworks.setState(network, params, saveUpdater ? updater : null, iterations);
       networkCurrent = true;
     }
     return network;
@@ -223,7 +225,7 @@ final class ResidentAveraging implements DistributedTrainer {
   @Override
   public void close() {
     // In local mode the executor is this JVM; on a cluster the executors drop idle networks.
-    WorkerNetworks.release(id);
+    ResidentNetworks.release(id);
   }
 
   /** What a worker sends back after its share of a round (float arrays as {@link FloatBytes}). */
@@ -301,12 +303,15 @@ final class ResidentAveraging implements DistributedTrainer {
       }
       long start = System.nanoTime();
       float[] state = FloatBytes.unpack(params);
-      MultiLayerNetwork net = WorkerNetworks.acquire(trainer + "/" + partition, conf, state);
+      MultiLayerNetwork net = ResidentNetworks.acquire(trainer + "/" + partition, conf, state);
       synchronized (net) {
-        WorkerNetworks.setState(net, state, FloatBytes.unpack(updater), iterations);
+        ResidentNetworks.setState(net, state, FloatBytes.unpack(updater), iterations);
         long fitStart = System.nanoTime();
         for (int i = from; i < to; i++) {
-          net.fit(inputs.encode(all.get(selected[i])).toDataSet());
+          // Freed as soon as it is fitted: the network reads a minibatch only while fitting it.
+          try (OneHot.Batch batch = inputs.encode(all.get(selected[i]))) {
+            net.fit(batch.toDataSet());
+          }
         }
         long fitEnd = System.nanoTime();
         INDArray fitted = updater == null ? null : net.getUpdater().getStateViewArray();

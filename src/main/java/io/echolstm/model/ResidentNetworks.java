@@ -1,4 +1,4 @@
-package io.echolstm.train;
+package io.echolstm.model;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,23 +9,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The resident workers' networks of one JVM (an executor, or the driver in local mode), by {@code
- * trainer/partition}. A network is built on its worker's first round and reused by the next ones,
- * which set its whole state first, so dropping one is always safe: the next round builds it again.
- * Networks idle for {@link #IDLE_MINUTES} minutes are dropped (a trainer closed on the driver
- * cannot reach a remote executor's JVM), and a trainer's are dropped at once where it is closed.
+ * Networks kept in one JVM (an executor, or the driver in local mode) between Spark tasks, by key
+ * ({@code owner/partition}): a training worker's network across averaging rounds, an evaluator's
+ * across evaluations. The tasks that use one set all of the state they depend on first, so dropping
+ * one is always safe: the next task builds it again. Networks idle for {@link #IDLE_MINUTES}
+ * minutes are dropped (an owner closed on the driver cannot reach a remote executor's JVM), and an
+ * owner's are dropped at once in the JVM where it is closed.
  */
-final class WorkerNetworks {
+public final class ResidentNetworks {
   static final long IDLE_MINUTES = 2;
 
   private record Entry(MultiLayerNetwork network, long[] lastUsed) {}
 
   private static final Map<String, Entry> NETWORKS = new ConcurrentHashMap<>();
 
-  private WorkerNetworks() {}
+  private ResidentNetworks() {}
 
   /** The network of {@code key}, built from {@code conf} and {@code params} if it has none. */
-  static MultiLayerNetwork acquire(String key, MultiLayerConfiguration conf, float[] params) {
+  public static MultiLayerNetwork acquire(
+      String key, MultiLayerConfiguration conf, float[] params) {
     long now = System.nanoTime();
     dropIdle(now);
     Entry entry =
@@ -40,9 +42,9 @@ final class WorkerNetworks {
     return entry.network();
   }
 
-  /** Drops the networks of keys starting with {@code trainer + "/"}. */
-  static void release(String trainer) {
-    NETWORKS.keySet().removeIf(k -> k.startsWith(trainer + "/"));
+  /** Drops the networks of keys starting with {@code owner + "/"}. */
+  public static void release(String owner) {
+    NETWORKS.keySet().removeIf(k -> k.startsWith(owner + "/"));
   }
 
   private static void dropIdle(long now) {
@@ -54,7 +56,8 @@ final class WorkerNetworks {
    * Sets {@code net}'s parameters, updater state (zeros when {@code updater} is null: a fresh
    * updater, as a worker that is not sent one starts) and iteration count.
    */
-  static void setState(MultiLayerNetwork net, float[] params, float[] updater, int iterations) {
+  public static void setState(
+      MultiLayerNetwork net, float[] params, float[] updater, int iterations) {
     net.setParams(row(params));
     INDArray state = net.getUpdater().getStateViewArray();
     if (state != null) {
@@ -67,7 +70,8 @@ final class WorkerNetworks {
     net.setIterationCount(iterations);
   }
 
-  private static INDArray row(float[] values) {
+  /** {@code values} as a {@code [1, n]} float array, as a network's flattened parameters are. */
+  public static INDArray row(float[] values) {
     return Nd4j.createFromArray(values).reshape(1, values.length);
   }
 }
