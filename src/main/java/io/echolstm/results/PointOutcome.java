@@ -40,6 +40,9 @@ public record PointOutcome(
             "generating, framing, batching and caching the point's training, validation and test"
                 + " data")
         double prepareSeconds,
+    @ColumnDoc("scoring the validation stream, every evaluation of the point together")
+        double validationSeconds,
+    @ColumnDoc("scoring the test stream and echoing test sequence 0") double testSeconds,
     @ColumnDoc("training windows fitted / `train_seconds`") double windowsPerSecond,
     @ColumnDoc("last minibatch loss reported by the training master") double finalTrainScore,
     @ColumnDoc("labels of held-out test sequence 0") String sampleExpected,

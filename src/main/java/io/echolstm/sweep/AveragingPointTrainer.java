@@ -78,6 +78,7 @@ final class AveragingPointTrainer implements PointTrainer {
     Metrics validation = null;
     Long windowsToTarget = null;
     Double secondsToTarget = null;
+    double validationSeconds = 0;
     int epochs = 0;
     training:
     while (epochs < train.epochs()) {
@@ -90,7 +91,9 @@ final class AveragingPointTrainer implements PointTrainer {
         stage.enter("training");
         trainer.fit(batches, epochs, c, chunks, frames * windowsPerFrame);
         stage.enter("validating");
+        long validating = System.nanoTime();
         validation = validate(point, data, trainer);
+        validationSeconds += (System.nanoTime() - validating) / 1e9;
         history.add(
             new HistoryEntry(
                 epochs,
@@ -148,7 +151,8 @@ final class AveragingPointTrainer implements PointTrainer {
         validation,
         trainer.windows(),
         trainer.seconds(),
-        trainer.score());
+        trainer.score(),
+        validationSeconds);
   }
 
   /** The network as trained so far, scored on the validation stream on the executors. */

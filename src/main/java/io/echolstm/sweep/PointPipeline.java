@@ -114,7 +114,9 @@ final class PointPipeline implements PointScheduler.Task {
       stage.enter("training");
       PointTrainer.Trained trained = stages.train().train(planned, data, stage);
       stage.enter("evaluating");
+      long testing = System.nanoTime();
       PointStages.Tested tested = stages.evaluate().evaluate(planned, data, trained.network());
+      double testSeconds = (System.nanoTime() - testing) / 1e9;
       SweepPoint point = planned.point();
       String modelPath =
           planned.saveModel() ? ModelStore.relativePath(run.runId(), point.id()) : null;
@@ -123,7 +125,7 @@ final class PointPipeline implements PointScheduler.Task {
               new PointIdentity(
                   run.runId(), point.id(), point.key(), point.experiment(), point.control()),
               point.withWorkers(trained.workers()),
-              outcome(point, data, trained, tested, modelPath, started),
+              outcome(point, data, trained, tested, testSeconds, modelPath, started),
               provenance);
       return new Finished(row, trained.network());
     }
@@ -135,6 +137,7 @@ final class PointPipeline implements PointScheduler.Task {
       PointData data,
       PointTrainer.Trained trained,
       PointStages.Tested tested,
+      double testSeconds,
       String modelPath,
       Instant started) {
     Variant variant = point.variant();
@@ -159,6 +162,8 @@ final class PointPipeline implements PointScheduler.Task {
         trained.history(),
         trained.seconds(),
         data.prepareSeconds(),
+        trained.validationSeconds(),
+        testSeconds,
         trained.windows() / Math.max(trained.seconds(), 1e-9),
         trained.score(),
         tested.sampleExpected(),

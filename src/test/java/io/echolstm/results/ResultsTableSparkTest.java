@@ -50,6 +50,8 @@ class ResultsTableSparkTest extends SparkTestSession {
                 new HistoryEntry(2, 2000, 3.5, 0.99, null, 0.1)),
             3.5,
             1.2,
+            0.4,
+            0.3,
             571.4,
             0.2,
             "[1, 2]",
@@ -63,7 +65,8 @@ class ResultsTableSparkTest extends SparkTestSession {
   /**
    * The columns users query keep the names (and types) they had when each was hand-listed; the
    * schema is now derived from the row's records and the setting declarations, and later releases
-   * only add columns (train.averaging's {@code averaging} so far).
+   * only add columns (train.averaging's {@code averaging}, and the validation and test seconds so
+   * far).
    */
   @Test
   void theDerivedSchemaKeepsEveryColumnName() {
@@ -79,7 +82,7 @@ class ResultsTableSparkTest extends SparkTestSession {
             + " save_updater lstm approach repartition learning_rate max_epochs max_seconds"
             + " patience min_improvement eval_every_windows eval_batch_size master spark_version"
             + " dl4j_version java_version os_name os_arch started_at ended_at";
-    Set<String> added = Set.of("averaging");
+    Set<String> added = Set.of("averaging", "validation_seconds", "test_seconds");
     Set<String> expected = new java.util.HashSet<>(Set.of(all.split(" ")));
     expected.addAll(added);
     assertEquals(expected, names);
