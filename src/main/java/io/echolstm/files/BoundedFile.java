@@ -1,5 +1,6 @@
 package io.echolstm.files;
 
+import io.echolstm.files.FileRefusedException.Reason;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,30 +37,37 @@ public final class BoundedFile {
   public static byte[] read(java.nio.file.Path file, long maxBytes, String kind)
       throws FileRefusedException {
     checkBound(maxBytes);
+    return readLocal(file, maxBytes, kind, file);
+  }
+
+  /** {@link #read(java.nio.file.Path, long, String)}, naming the file {@code shown} in messages. */
+  private static byte[] readLocal(java.nio.file.Path file, long maxBytes, String kind, Object shown)
+      throws FileRefusedException {
     BasicFileAttributes attributes;
     try {
       attributes = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
-      throw new FileRefusedException(kind + " does not exist: " + file, e);
+      throw new FileRefusedException(Reason.MISSING, kind + " does not exist: " + shown, e);
     } catch (IOException e) {
-      throw new FileRefusedException(cannotRead(kind, file, e), e);
+      throw new FileRefusedException(Reason.UNREADABLE, cannotRead(kind, shown, e), e);
     }
     if (attributes.isDirectory()) {
-      throw new FileRefusedException(kind + " " + file + " is a directory, not a file");
+      throw new FileRefusedException(
+          Reason.NOT_A_FILE, kind + " " + shown + " is a directory, not a file");
     }
     if (!attributes.isRegularFile()) {
       throw new FileRefusedException(
-          kind + " " + file + " is not a regular file (" + special(file) + ")");
+          Reason.NOT_A_FILE, kind + " " + shown + " is not a regular file (" + special(file) + ")");
     }
     if (attributes.size() > maxBytes) {
-      throw tooLarge(kind, file, attributes.size() + " bytes", maxBytes);
+      throw tooLarge(kind, shown, attributes.size() + " bytes", maxBytes);
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return readAtMost(in, maxBytes, kind, file);
+      return readAtMost(in, maxBytes, kind, shown);
     } catch (FileRefusedException e) {
       throw e;
     } catch (IOException e) {
-      throw new FileRefusedException(cannotRead(kind, file, e), e);
+      throw new FileRefusedException(Reason.UNREADABLE, cannotRead(kind, shown, e), e);
     }
   }
 
@@ -81,9 +89,9 @@ public final class BoundedFile {
         return Optional.empty();
       }
       try {
-        return Optional.of(read(local, maxBytes, kind));
+        return Optional.of(readLocal(local, maxBytes, kind, file));
       } catch (FileRefusedException e) {
-        if (e.getCause() instanceof NoSuchFileException) {
+        if (e.reason() == Reason.MISSING) {
           return Optional.empty(); // deleted between the two looks
         }
         throw e;
@@ -96,10 +104,12 @@ public final class BoundedFile {
       return Optional.empty();
     }
     if (status.isDirectory()) {
-      throw new FileRefusedException(kind + " " + file + " is a directory, not a file");
+      throw new FileRefusedException(
+          Reason.NOT_A_FILE, kind + " " + file + " is a directory, not a file");
     }
     if (!status.isFile()) {
-      throw new FileRefusedException(kind + " " + file + " is not a regular file");
+      throw new FileRefusedException(
+          Reason.NOT_A_FILE, kind + " " + file + " is not a regular file");
     }
     if (status.getLen() > maxBytes) {
       throw tooLarge(kind, file, status.getLen() + " bytes", maxBytes);
@@ -131,6 +141,7 @@ public final class BoundedFile {
   private static FileRefusedException tooLarge(
       String kind, Object file, String size, long maxBytes) {
     return new FileRefusedException(
+        Reason.TOO_LARGE,
         kind + " " + file + " is too large: " + size + ", at most " + maxBytes + " are read");
   }
 
