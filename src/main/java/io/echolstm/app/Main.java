@@ -95,6 +95,49 @@ public final class Main {
     return command;
   }
 
+  /**
+   * A failure's own message and, when it is not already there, its root cause: e.g. {@code cannot
+   * read results directory hdfs://nn/x: ConnectException: Connection refused}. One line.
+   */
+  static String withCause(Throwable t) {
+    String message = firstLine(t.getMessage());
+    String root = rootCause(t);
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    if (message.isEmpty()) {
+      message = root;
+    } else if (r != t && !message.contains(firstLine(r.getMessage()))) {
+      message += ": " + root;
+    }
+    return message.length() > 400 ? message.substring(0, 400) + " ..." : message;
+  }
+
+  /** The innermost cause of {@code t}: its class and the first line of its message. */
+  static String rootCause(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    String name =
+        r.getClass().getSimpleName().isEmpty()
+            ? r.getClass().getName()
+            : r.getClass().getSimpleName();
+    String message = firstLine(r.getMessage());
+    return message.isEmpty() ? name : name + ": " + message;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    String line = message.strip().lines().findFirst().orElse("");
+    // Hadoop's IPC errors append a wiki link: not part of what went wrong.
+    int more = line.indexOf("; For more details see:");
+    return more >= 0 ? line.substring(0, more) : line;
+  }
+
   /** A throwable on one short line: its class and the first line of its message. */
   static String describe(Throwable t) {
     String message = t.getMessage() == null ? "" : t.getMessage().strip();

@@ -89,9 +89,7 @@ final class ReportCommand implements Callable<Integer> {
       for (String id : runIds) {
         wanted.add(RunOptions.checkRunId(id));
       }
-      if (results.isBlank()) {
-        throw new SettingsException("--results", "results directory must not be empty");
-      }
+      results = RunOptions.checkResults(results);
       if (outDir != null) {
         checkOut(outDir);
       }
@@ -101,7 +99,8 @@ final class ReportCommand implements Callable<Integer> {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
     } catch (java.io.UncheckedIOException e) {
-      err.println("echo-lstm: " + Main.describe(e));
+      LOG.debug("reading the results directory failed", e);
+      err.println("echo-lstm: " + Main.withCause(e) + " (key --results)");
       return Main.BAD_INPUT;
     }
 

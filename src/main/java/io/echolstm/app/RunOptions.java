@@ -1,6 +1,7 @@
 package io.echolstm.app;
 
 import io.echolstm.config.SettingsException;
+import io.echolstm.results.ResultsPath;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -88,11 +89,21 @@ final class RunOptions {
     return resolvedRunId;
   }
 
+  /**
+   * The results directory, checked for what the table's paths can carry ({@link ResultsPath}) and
+   * written as the job uses it.
+   */
   String resultsDir() {
-    if (results.isBlank()) {
-      throw new SettingsException("--results", "results directory must not be empty");
+    return checkResults(results);
+  }
+
+  /** {@link ResultsPath#check}, refusals naming {@code --results}. */
+  static String checkResults(String dir) {
+    try {
+      return ResultsPath.check(dir);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("--results", e.getMessage());
     }
-    return results;
   }
 
   static String checkRunId(String id) {

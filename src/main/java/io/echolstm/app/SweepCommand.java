@@ -87,6 +87,11 @@ final class SweepCommand implements Callable<Integer> {
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
+    } catch (java.io.UncheckedIOException e) {
+      // The results directory's file system failed before anything ran: one line, the cause in it.
+      LOG.debug("opening the run failed", e);
+      err.println("echo-lstm: " + Main.withCause(e) + " (key --results)");
+      return Main.BAD_INPUT;
     }
     logPlan(cli, plan, prepared.experiments().size());
 
