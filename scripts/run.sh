@@ -30,12 +30,15 @@ if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT/src/main" "$ROOT/pom.xml" -newer "$
   (cd "$ROOT" && mvn -B -q -ntp -DskipTests package >&2)
 fi
 
-# No arguments: the tutorial sweep and then its report, one run id for both (the same UTC time
-# format the job would choose itself).
+# No arguments: the tutorial sweep and then its report, one run id for both, in the format the job
+# chooses itself: the UTC start time to the millisecond (where date has %N) and 32 random bits, so
+# two launches in the same millisecond do not share a run.
 sweep_then_report=false
 if [[ $# -eq 0 ]]; then
   sweep_then_report=true
-  run_id="$(date -u +%Y%m%dT%H%M%SZ)"
+  started="$(date -u +%Y%m%dT%H%M%S.%3NZ)"
+  [[ "$started" =~ ^[0-9]{8}T[0-9]{6}\.[0-9]{3}Z$ ]] || started="$(date -u +%Y%m%dT%H%M%S).000Z"
+  run_id="$started-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 fi
 
 # The command defaults to "sweep", so "run.sh --conf FILE" works too ("--help" and "--version"

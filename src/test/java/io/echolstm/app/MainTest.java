@@ -292,6 +292,31 @@ class MainTest {
     return options;
   }
 
+  /**
+   * Issue 16 case 4: two sweeps without --run-id started in the same second picked the same id, and
+   * the second was refused. Default ids differ per driver even within a millisecond, are valid run
+   * ids, and sort by start time.
+   */
+  @Test
+  void defaultRunIdsAreUniqueAndSortByStartTime() throws Exception {
+    Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String id = new RunOptions().runId();
+      assertEquals(id, RunOptions.checkRunId(id));
+      assertTrue(id.matches("\\d{8}T\\d{6}\\.\\d{3}Z-[0-9a-f]{8}"), id);
+      assertTrue(ids.add(id), "repeated: " + id);
+    }
+    String earlier = new RunOptions().runId();
+    Thread.sleep(5);
+    String later = new RunOptions().runId();
+    assertTrue(earlier.compareTo(later) < 0, earlier + " then " + later);
+    RunOptions one = new RunOptions();
+    assertEquals(one.runId(), one.runId(), "one id per driver");
+    Outcome a = run("plan", "--results", dir.resolve("r").toString());
+    Outcome b = run("plan", "--results", dir.resolve("r").toString());
+    assertFalse(a.out().lines().findFirst().equals(b.out().lines().findFirst()), a.out() + b.out());
+  }
+
   @Test
   void runIdOverTheLimitIsCalledTooLong() {
     Outcome o = run("sweep", "--run-id", "a".repeat(RunOptions.MAX_RUN_ID + 1));
