@@ -38,6 +38,7 @@ record Prepared(
     SweepPlan plan = SweepPlan.expand(experiments);
     Configuration hadoop = SparkSetup.hadoopConfiguration();
     String master = SparkSetup.master();
+    SparkSetup.checkMaster(master);
     checkResultsDir(options.resultsDir(), hadoop);
     checkApproach(plan, master, hadoop);
     return new Prepared(options, experiments, plan, hadoop, master);

@@ -212,7 +212,10 @@ class MainTest {
     Outcome o = run(command, "--help");
     assertEquals(Main.OK, o.code(), o.err());
     picocli.CommandLine.Model.CommandSpec spec =
-        Main.commandLine(System.out, System.err).getSubcommands().get(command).getCommandSpec();
+        Main.commandLine(System.out, System.err, Termination.unattached(System.err))
+            .getSubcommands()
+            .get(command)
+            .getCommandSpec();
     assertFalse(spec.options().isEmpty());
     for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
       assertTrue(o.out().contains(option.longestName()), option.longestName() + " in " + o.out());
