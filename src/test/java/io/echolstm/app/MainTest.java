@@ -413,8 +413,9 @@ class MainTest {
       assertEquals(1, line.lines().count(), line);
       assertTrue(
           line.startsWith(
-              "sweep failed at point 3/8 [echo-lag variant=stateless lag=2] while training: "
-                  + cause.getClass().getSimpleName()),
+                  "sweep failed at point 3/8 [echo-lag variant=stateless lag=2] while training: "
+                      + (cause instanceof OutOfMemoryError ? "out of memory (" : ""))
+              && line.contains(cause.getClass().getSimpleName()),
           line);
     }
     String line =

@@ -39,14 +39,17 @@ class ConfigTextTest {
     return Files.write(dir.resolve(name), bytes);
   }
 
+  private Path write(String name, String text) throws IOException {
+    return write(name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** Issue 16 case 6: "Malformed \\uxxxx encoding" and a stack trace, with no file or line. */
   @Test
   void badUnicodeEscapeNamesFileAndLine() throws IOException {
     Path file =
         write(
             "bad-escape.properties",
-            "# a comment \\u12zz is not parsed\nexperiments = a\nseed = \\u12zz\n"
-                .getBytes(StandardCharsets.UTF_8));
+            "# a comment \\u12zz is not parsed\nexperiments = a\nseed = \\u12zz\n");
     SettingsException e = refused(file);
     assertTrue(e.getMessage().contains(" line 3: malformed \\uXXXX escape"), e.getMessage());
     assertTrue(e.getMessage().contains("seed = \\u12zz"), e.getMessage());
@@ -55,10 +58,7 @@ class ConfigTextTest {
   @Test
   void badEscapeOnAContinuationLineNamesThatLine() throws IOException {
     Path file =
-        write(
-            "continued.properties",
-            "experiments = a\nsweep.lags = 0,\\\n   \\u00zz\nseed = 1\n"
-                .getBytes(StandardCharsets.UTF_8));
+        write("continued.properties", "experiments = a\nsweep.lags = 0,\\\n   \\u00zz\nseed = 1\n");
     assertTrue(refused(file).getMessage().contains(" line 3: "));
   }
 
@@ -113,10 +113,7 @@ class ConfigTextTest {
   @ParameterizedTest
   @ValueSource(strings = {"\u0000", "\u0007", "\u001b[31m", "\u007f"})
   void controlCharactersAreRefusedNamingTheLine(String control) throws IOException {
-    Path file =
-        write(
-            "control.properties",
-            ("experiments = a\nseed = 1" + control + "\n").getBytes(StandardCharsets.UTF_8));
+    Path file = write("control.properties", "experiments = a\nseed = 1" + control + "\n");
     SettingsException e = refused(file);
     assertTrue(e.getMessage().contains(" line 2: control character U+"), e.getMessage());
   }
@@ -143,7 +140,7 @@ class ConfigTextTest {
       text.append("# padding\n");
     }
     text.setLength((int) ConfigLoader.MAX_FILE_BYTES);
-    Path file = write("at-bound.properties", text.toString().getBytes(StandardCharsets.UTF_8));
+    Path file = write("at-bound.properties", text.toString());
     assertEquals(7, new ConfigLoader().file(file).load(List.of()).get(0).seed());
     Files.writeString(file, "#", java.nio.file.StandardOpenOption.APPEND);
     assertTrue(refused(file).getMessage().contains("too large"));
