@@ -79,7 +79,10 @@ class ResumeFixtureTest {
     SweepPlan plan = SweepPlan.expand(new ConfigLoader().file(conf).load(List.of()));
     Configuration hadoop = new Configuration();
     RunRecord recorded =
-        RunRecord.read(FileSystem.getLocal(hadoop), new org.apache.hadoop.fs.Path(runDir().toUri()))
+        RunRecord.read(
+                FileSystem.getLocal(hadoop),
+                new org.apache.hadoop.fs.Path(runDir().toUri()),
+                1 << 20)
             .orElseThrow();
     assertEquals(
         recorded.points(),

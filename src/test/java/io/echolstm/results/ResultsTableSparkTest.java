@@ -2,6 +2,7 @@ package io.echolstm.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.Setting;
@@ -9,10 +10,12 @@ import io.echolstm.config.Settings;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.testing.SparkTestSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
@@ -219,5 +222,41 @@ class ResultsTableSparkTest extends SparkTestSession {
     try (var s = java.nio.file.Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /**
+   * Every path {@link ResultsPath} accepts works end to end: a row written, read back whole and by
+   * run, listed as committed, read by Spark's own reader, its model saved beside it. Before issue
+   * 16, {@code out/b[1]} committed a row the table then read as empty, and {@code out/a:b}
+   * committed one it could not read at all.
+   */
+  @Test
+  void acceptedPathsWorkEndToEnd() throws Exception {
+    Files.createDirectories(dir.resolve("x"));
+    // Every accepted oddity in one path: hidden-looking and dash segments, a '..' segment, the
+    // characters ResultsPath lets through, a trailing slash.
+    String written =
+        dir.resolve("x/../.hidden/_under/-dash")
+                .resolve("a b%20c%#d+e=f,g@h~i!j$k&l'm(n);o\"p<q>r|s^t`u caf\u00e9 \u4e2d")
+                .toString()
+            + "/";
+    String results = ResultsPath.check(written);
+    ResultsTable table = new ResultsTable(spark, results);
+    table.write(ResultsTableSparkTest.row("run1", "p1", 0.5));
+    table.write(ResultsTableSparkTest.row("run2", "p2", 0.7));
+    assertEquals(2, table.read().count());
+    assertEquals(1, table.run("run1").count());
+    assertEquals(Set.of("p1"), ResultsTable.committedPoints(results, new Configuration(), "run1"));
+    assertEquals(Set.of("run1", "run2"), ResultsTable.runIds(results, new Configuration()));
+    assertEquals(2, spark.read().parquet(results).count());
+    String model =
+        new ModelStore(results, new Configuration()).save("run1", "p1", out -> out.write(7));
+    assertTrue(Files.isRegularFile(Path.of(results).resolve(model)));
+    // A sibling directory a glob in the path would also have matched is never read.
+    String first = ResultsPath.check(dir.resolve("same").toString());
+    new ResultsTable(spark, first).write(ResultsTableSparkTest.row("run1", "p1", 0.5));
+    new ResultsTable(spark, dir.resolve("samf").toString())
+        .write(ResultsTableSparkTest.row("run1", "p9", 0.5));
+    assertEquals(1, new ResultsTable(spark, first).read().count());
   }
 }
