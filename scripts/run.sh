@@ -227,7 +227,27 @@ submit=(
 )
 
 if [[ "$sweep_then_report" == true ]]; then
-  "${submit[@]}" sweep --run-id "$run_id"
+  # The sweep runs as this script's child, in its own process group (job control on), so that a
+  # signal sent to the script (kill PID, a scheduler stopping the job, Ctrl-C) reaches the sweep
+  # exactly once: the sweep then ends with its own line and code (130, 143, 129), and so does this.
+  set -m
+  "${submit[@]}" sweep --run-id "$run_id" &
+  sweep_pid=$!
+  for sig in TERM INT HUP; do
+    trap 'kill -'"$sig"' "$sweep_pid" 2>/dev/null || true' "$sig"
+  done
+  status=0
+  wait "$sweep_pid" || status=$?
+  # A trapped signal ends the wait early: wait until the sweep itself has ended.
+  while kill -0 "$sweep_pid" 2>/dev/null; do
+    status=0
+    wait "$sweep_pid" || status=$?
+  done
+  trap - TERM INT HUP
+  set +m
+  if ((status != 0)); then
+    exit "$status"
+  fi
   echo
   exec "${submit[@]}" report --run-id "$run_id"
 fi

@@ -105,7 +105,7 @@ public final class SweepRunner {
    */
   private void runAndCommit(
       RunContext run, List<PlannedPoint> todo, Provenance provenance, int concurrency) {
-    Committer committer = new Committer();
+    Committer committer = new Committer(concurrency);
     PointPipeline pipeline =
         new PointPipeline(
             run,

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -206,7 +207,6 @@ class LauncherFailuresIT {
     Path results = dir.resolve("signal-results");
     Sandbox sandbox = Sandbox.in(dir.resolve("signals"));
     Pattern committed = Pattern.compile("point 1/3 \\[.*; committed$");
-    Pattern secondStarted = Pattern.compile("point 2/3 \\[.*\\]: starting");
     Pattern firstStarted = Pattern.compile("point 1/3 \\[.*\\]: starting");
 
     // SIGTERM once a point is committed: the line counts it, a rerun skips it.
@@ -215,32 +215,40 @@ class LauncherFailuresIT {
     Outcome term;
     try (SweepProcess run =
         SweepProcess.start(dir.resolve("term"), sandbox, "local[2]", List.of(), args)) {
+      // A point's row is committed while the next point trains: point 2 runs by now.
       run.awaitLine(committed, TIMEOUT);
-      run.awaitLine(secondStarted, TIMEOUT);
       run.signal("TERM");
       term = run.await(TIMEOUT);
     }
     System.out.println(term.report());
     assertEquals(143, term.code(), term.tail());
-    assertEquals(
-        List.of(
-            "echo-lstm: sweep interrupted by SIGTERM at point 2/3 [echo-lag variant=stateless lag=1"
-                + " window=3 hidden=16]"),
-        jobLines(term).stream().map(l -> l.replaceAll(" while .*", "")).toList(),
-        term.tail());
-    assertTrue(
-        jobLines(term)
-            .get(0)
-            .endsWith(
-                "; 1 of 3 points committed in "
-                    + results
-                    + " (run term); rerun with --run-id term to train the rest"),
-        jobLines(term).get(0));
+    // Rows are committed while the next points train: when point 1's commit is logged, point 2
+    // trains or is committing, and point 3 may have started; the line says which and how many.
+    List<String> termLines = jobLines(term);
+    assertEquals(1, termLines.size(), term.tail());
+    Matcher line =
+        Pattern.compile(
+                "echo-lstm: sweep interrupted by SIGTERM at point [23]/3 \\[echo-lag"
+                    + " variant=stateless lag=[12] window=3 hidden=16\\] while [a-z ]+; ([12]) of 3"
+                    + " points committed in "
+                    + Pattern.quote(results.toString())
+                    + " \\(run term\\); rerun with --run-id term to train the rest")
+            .matcher(termLines.get(0));
+    assertTrue(line.matches(), termLines.get(0));
+    int committedPoints = Integer.parseInt(line.group(1));
     assertNoStackTrace(term);
     assertTrue(TableFiles.leases(results).isEmpty(), "the lease is released");
     Outcome plan = runSh(sandbox.work(), Map.of("MASTER", "local[2]"), planOf(args));
     assertEquals(0, plan.code(), plan.tail());
-    assertTrue(plan.stdout().contains("3 points: 2 to train, 1 already committed"), plan.stdout());
+    assertTrue(
+        plan.stdout()
+            .contains(
+                "3 points: "
+                    + (3 - committedPoints)
+                    + " to train, "
+                    + committedPoints
+                    + " already committed"),
+        plan.stdout());
 
     // Ctrl-C and a closed terminal, as soon as the first point starts.
     for (String[] signal : new String[][] {{"INT", "130"}, {"HUP", "129"}}) {
@@ -263,6 +271,33 @@ class LauncherFailuresIT {
       assertNoStackTrace(o);
       assertTrue(TableFiles.leases(results).isEmpty(), "the lease is released");
     }
+  }
+
+  /**
+   * {@code scripts/run.sh} with no arguments runs the sweep as its child, then the report: a signal
+   * sent to the script reaches the sweep once, which ends with its line and code, and so does the
+   * script (no report).
+   */
+  @Test
+  void aSignalToTheMainJobReachesTheSweep() throws Exception {
+    Sandbox sandbox = Sandbox.in(dir.resolve("main-job"));
+    Outcome o;
+    try (SweepProcess run =
+        SweepProcess.start(
+            dir.resolve("main-job-logs"), sandbox, "local[2]", List.of(), List.of())) {
+      run.awaitLine(Pattern.compile("point 1/8 \\[.*\\]: starting"), TIMEOUT);
+      run.signal("TERM");
+      o = run.await(TIMEOUT);
+    }
+    System.out.println(o.report());
+    assertEquals(143, o.code(), o.tail());
+    List<String> lines = jobLines(o);
+    assertEquals(1, lines.size(), o.tail());
+    assertTrue(lines.get(0).startsWith("echo-lstm: sweep interrupted by SIGTERM "), lines.get(0));
+    assertFalse(o.stdout().contains("report of run"), "no report after an interrupted sweep");
+    assertNoStackTrace(o);
+    assertTrue(
+        TableFiles.leases(sandbox.work().resolve("results")).isEmpty(), "the lease is released");
   }
 
   /** {@code plan} with the sweep's own options. */
