@@ -62,6 +62,9 @@ final class PlanCommand implements Callable<Integer> {
     } catch (SettingsException e) {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
+    } catch (java.io.UncheckedIOException e) {
+      err.println("echo-lstm: " + Main.withCause(e) + " (key --results)");
+      return Main.BAD_INPUT;
     }
     out.print(format(prepared, committed));
     return Main.OK;

@@ -4,6 +4,7 @@ import io.echolstm.config.Approach;
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.ExperimentSettings;
 import io.echolstm.config.SettingsException;
+import io.echolstm.results.ResultsPath;
 import io.echolstm.sweep.SweepPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ record Prepared(
     SweepPlan plan = SweepPlan.expand(experiments);
     Configuration hadoop = SparkSetup.hadoopConfiguration();
     String master = SparkSetup.master();
+    SparkSetup.checkMaster(master);
     checkResultsDir(options.resultsDir(), hadoop);
     checkApproach(plan, master, hadoop);
     return new Prepared(options, experiments, plan, hadoop, master);
@@ -67,24 +69,28 @@ record Prepared(
 
   /**
    * Refuses, before Spark starts, a results path that cannot work: one whose scheme has no file
-   * system on the classpath (e.g. {@code s3a://} here), a dangling symbolic link, a file, or a
-   * directory that cannot be created.
+   * system on the classpath (e.g. {@code s3a://} here), one whose file system cannot be reached
+   * (tried with few retries, so an unreachable name node is reported in seconds), a dangling
+   * symbolic link, a file, or a directory that cannot be created. {@code dir} has passed {@link
+   * RunOptions#checkResults}.
    */
   static void checkResultsDir(String dir, Configuration hadoop) {
-    java.util.regex.Matcher scheme =
-        java.util.regex.Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*):.*").matcher(dir);
-    if (scheme.matches() && !scheme.group(1).equalsIgnoreCase("file")) {
+    if (ResultsPath.hasScheme(dir) && !dir.startsWith("file:")) {
+      String scheme = dir.substring(0, dir.indexOf(':'));
       try {
-        FileSystem.getFileSystemClass(scheme.group(1).toLowerCase(java.util.Locale.ROOT), hadoop);
+        FileSystem.getFileSystemClass(scheme.toLowerCase(java.util.Locale.ROOT), hadoop);
       } catch (java.io.IOException | RuntimeException e) {
         throw new SettingsException(
             "--results",
             "no file system for scheme '"
-                + scheme.group(1)
+                + scheme
                 + "' on the classpath: "
                 + dir
-                + " (file: and hdfs: work; see README)");
+                + " (file: and hdfs: work; see README"
+                + (dir.contains("/") ? "" : "; a ':' before the first '/' starts a scheme")
+                + ")");
       }
+      probe(dir, hadoop);
       return; // a remote file system: Spark checks the rest when writing
     }
     Path path = Path.of(dir.startsWith("file:") ? dir.replaceFirst("^file:(//)?", "") : dir);
@@ -102,6 +108,32 @@ record Prepared(
     }
     if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
       throw new SettingsException("--results", "results directory is not writable: " + dir);
+    }
+  }
+
+  /**
+   * Looks at a remote results directory once, on a file system instance of its own whose client
+   * gives up after a few connection attempts (Hadoop's default retries an unreachable host for
+   * minutes).
+   */
+  private static void probe(String dir, Configuration hadoop) {
+    Configuration quick = new Configuration(hadoop);
+    quick.setInt("ipc.client.connect.max.retries", 1);
+    quick.setInt("ipc.client.connect.max.retries.on.timeouts", 1);
+    quick.setInt("ipc.client.connect.timeout", 5_000);
+    quick.setBoolean("dfs.client.retry.policy.enabled", false);
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(dir);
+    try (FileSystem fs = FileSystem.newInstance(path.toUri(), quick)) {
+      if (fs.exists(path) && !fs.getFileStatus(path).isDirectory()) {
+        throw new SettingsException(
+            "--results", "results path exists and is not a directory: " + dir);
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      if (e instanceof SettingsException s) {
+        throw s;
+      }
+      throw new SettingsException(
+          "--results", "cannot reach results directory " + dir + ": " + Main.rootCause(e));
     }
   }
 }

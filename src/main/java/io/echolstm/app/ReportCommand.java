@@ -49,6 +49,7 @@ final class ReportCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Termination termination;
 
   @Option(
       names = "--results",
@@ -74,9 +75,10 @@ final class ReportCommand implements Callable<Integer> {
               + " runs).")
   String outDir;
 
-  ReportCommand(PrintStream out, PrintStream err) {
+  ReportCommand(PrintStream out, PrintStream err, Termination termination) {
     this.out = out;
     this.err = err;
+    this.termination = termination;
   }
 
   @Override
@@ -89,9 +91,8 @@ final class ReportCommand implements Callable<Integer> {
       for (String id : runIds) {
         wanted.add(RunOptions.checkRunId(id));
       }
-      if (results.isBlank()) {
-        throw new SettingsException("--results", "results directory must not be empty");
-      }
+      results = RunOptions.checkResults(results);
+      SparkSetup.checkMaster(SparkSetup.master());
       if (outDir != null) {
         checkOut(outDir);
       }
@@ -101,12 +102,14 @@ final class ReportCommand implements Callable<Integer> {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
     } catch (java.io.UncheckedIOException e) {
-      err.println("echo-lstm: " + Main.describe(e));
+      LOG.debug("reading the results directory failed", e);
+      err.println("echo-lstm: " + Main.withCause(e) + " (key --results)");
       return Main.BAD_INPUT;
     }
 
     String stage = "starting Spark";
     SparkSession spark = null;
+    Termination.Guard running = termination.guard(() -> "no report was written");
     try {
       spark = SparkSetup.startSpark("echo-lstm report");
       stage = "reading the results table";
@@ -138,11 +141,15 @@ final class ReportCommand implements Callable<Integer> {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
     } catch (Throwable t) {
-      LOG.error("report failed while {}", stage, t);
-      err.println("echo-lstm: report failed while " + stage + ": " + Main.describe(t));
-      return Main.FAILED;
+      return termination.failed(
+          new Termination.Failure(
+              "report",
+              "while " + stage,
+              "report failed while " + stage + ": " + Main.describe(t),
+              t));
     } finally {
       SparkSetup.stopQuietly(spark);
+      running.close();
     }
   }
 

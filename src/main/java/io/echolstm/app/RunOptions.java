@@ -1,7 +1,9 @@
 package io.echolstm.app;
 
 import io.echolstm.config.SettingsException;
+import io.echolstm.results.ResultsPath;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +65,8 @@ final class RunOptions {
           "Run id: a letter or digit, then letters, digits, '.', '_', '-' (at most 100)."
               + " Rerunning an id skips the points it already committed; it must have the plan"
               + " the run was started with."
-              + " Default: the UTC start time, e.g. 20261130T045700Z.")
+              + " Default: the UTC start time and a random suffix, unique per driver,"
+              + " e.g. 20261130T045700.123Z-3f9a1c2e.")
   String runId;
 
   @Option(
@@ -80,19 +83,29 @@ final class RunOptions {
     return conf.isEmpty() ? List.of(defaultConf()) : List.copyOf(conf);
   }
 
-  /** The run id: the given one, checked, or (once per options object) the UTC start time. */
+  /** The run id: the given one, checked, or (once per options object) a {@link #defaultRunId()}. */
   String runId() {
     if (resolvedRunId == null) {
-      resolvedRunId = runId == null ? now() : checkRunId(runId);
+      resolvedRunId = runId == null ? defaultRunId() : checkRunId(runId);
     }
     return resolvedRunId;
   }
 
+  /**
+   * The results directory, checked for what the table's paths can carry ({@link ResultsPath}) and
+   * written as the job uses it.
+   */
   String resultsDir() {
-    if (results.isBlank()) {
-      throw new SettingsException("--results", "results directory must not be empty");
+    return checkResults(results);
+  }
+
+  /** {@link ResultsPath#check}, refusals naming {@code --results}. */
+  static String checkResults(String dir) {
+    try {
+      return ResultsPath.check(dir);
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("--results", e.getMessage());
     }
-    return results;
   }
 
   static String checkRunId(String id) {
@@ -111,9 +124,20 @@ final class RunOptions {
     return id;
   }
 
-  private static String now() {
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-        .format(ZonedDateTime.now(ZoneOffset.UTC));
+  private static final DateTimeFormatter START =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * A default run id: the UTC start time to the millisecond, so ids sort by start, and 32 random
+   * bits, so two drivers started in the same millisecond (on one machine or several) do not pick
+   * the same id, e.g. {@code 20261130T045700.123Z-3f9a1c2e}.
+   */
+  static String defaultRunId() {
+    return START.format(ZonedDateTime.now(ZoneOffset.UTC))
+        + "-"
+        + String.format("%08x", RANDOM.nextInt());
   }
 
   /** {@link #DEFAULT_CONF} under the project directory when it is known, else relative. */

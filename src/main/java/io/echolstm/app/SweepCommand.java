@@ -41,6 +41,7 @@ final class SweepCommand implements Callable<Integer> {
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Termination termination;
 
   @Mixin RunOptions options = new RunOptions();
 
@@ -49,9 +50,10 @@ final class SweepCommand implements Callable<Integer> {
       description = "Also log each planned point with every setting (DEBUG level of echo-lstm).")
   boolean verbose;
 
-  SweepCommand(PrintStream out, PrintStream err) {
+  SweepCommand(PrintStream out, PrintStream err, Termination termination) {
     this.out = out;
     this.err = err;
+    this.termination = termination;
   }
 
   @Override
@@ -69,27 +71,43 @@ final class SweepCommand implements Callable<Integer> {
     return sweep(prepared);
   }
 
-  /** Runs a prepared sweep on the session spark-submit configured; returns the exit code. */
+  /**
+   * Runs a prepared sweep on the session spark-submit configured; returns the exit code. From the
+   * lease on, a signal waits for this method to stop Spark and release the lease ({@link
+   * Termination#guard}); every failure after that is reported by {@link Termination#failed}.
+   */
   private int sweep(Prepared prepared) {
     RunOptions cli = prepared.options();
     SweepPlan plan = prepared.plan();
-    RunGuard guard;
-    try {
-      // Before Spark: takes the run's lease (released in the finally below), checks the plan.
-      guard =
-          RunGuard.open(
-              cli.resultsDir(),
-              cli.runId(),
-              prepared.hadoop(),
-              plan,
-              prepared.master(),
-              cli.overwrite);
-    } catch (SettingsException e) {
-      err.println("echo-lstm: " + e.getMessage());
-      return Main.BAD_INPUT;
+    try (Termination.Guard running = termination.guard(() -> committedSoFar(prepared))) {
+      RunGuard guard;
+      try {
+        // Before Spark: takes the run's lease (released in the finally below), checks the plan.
+        guard =
+            RunGuard.open(
+                cli.resultsDir(),
+                cli.runId(),
+                prepared.hadoop(),
+                plan,
+                prepared.master(),
+                cli.overwrite);
+      } catch (SettingsException e) {
+        err.println("echo-lstm: " + e.getMessage());
+        return Main.BAD_INPUT;
+      } catch (java.io.UncheckedIOException e) {
+        // The results directory's file system failed before anything ran: one line, the cause.
+        LOG.debug("opening the run failed", e);
+        err.println("echo-lstm: " + Main.withCause(e) + " (key --results)");
+        return Main.BAD_INPUT;
+      }
+      logPlan(cli, plan, prepared.experiments().size());
+      return sweep(prepared, guard);
     }
-    logPlan(cli, plan, prepared.experiments().size());
+  }
 
+  private int sweep(Prepared prepared, RunGuard guard) {
+    RunOptions cli = prepared.options();
+    SweepPlan plan = prepared.plan();
     String stage = "starting Spark";
     SparkSession spark = null;
     try {
@@ -123,15 +141,52 @@ final class SweepCommand implements Callable<Integer> {
       err.println("echo-lstm: " + e.getMessage());
       return Main.BAD_INPUT;
     } catch (Throwable t) {
-      // Errors too (an assertion, an out-of-memory error): the full trace goes to the log, one
-      // line naming the stage and the point to the user.
-      LOG.error("sweep failed while {}", stage, t);
-      err.println("echo-lstm: " + failureLine(stage, t));
-      return Main.FAILED;
+      // Errors too (an assertion, an out-of-memory error), and Spark stopped under the sweep by a
+      // signal: the handler picks the code and the line (the trace goes to the log).
+      return termination.failed(
+          new Termination.Failure("sweep", where(stage, t), failureLine(stage, t), t));
     } finally {
       SparkSetup.stopQuietly(spark);
       guard.close();
     }
+  }
+
+  /**
+   * What the run has committed so far and how to resume it, for the line of an interrupted sweep,
+   * e.g. {@code 2 of 8 points committed in results (run nightly-1); rerun with --run-id nightly-1
+   * to train the rest}.
+   */
+  static String committedSoFar(Prepared prepared) {
+    RunOptions cli = prepared.options();
+    SweepPlan plan = prepared.plan();
+    String resume = "rerun with --run-id " + cli.runId() + " to train the rest";
+    try {
+      Set<String> committed =
+          ResultsTable.committedPoints(cli.resultsDir(), prepared.hadoop(), cli.runId());
+      long done = plan.points().stream().filter(p -> committed.contains(p.id())).count();
+      return done
+          + " of "
+          + plan.points().size()
+          + " points committed in "
+          + cli.resultsDir()
+          + " (run "
+          + cli.runId()
+          + "); "
+          + (done == plan.points().size() ? "nothing left to train" : resume);
+    } catch (RuntimeException e) {
+      LOG.debug("cannot list the committed points", e);
+      return "the points committed so far stay in " + cli.resultsDir() + "; " + resume;
+    }
+  }
+
+  /** Where a sweep was when it failed: the point and its stage, or the sweep's own stage. */
+  static String where(String stage, Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof PointFailedException p) {
+        return "at " + p.progress() + " [" + p.label() + "] while " + p.stage();
+      }
+    }
+    return "while " + stage;
   }
 
   /** The run's rows of the plan's points, in plan order, under a line of counts. */

@@ -1,10 +1,5 @@
 package io.echolstm.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,18 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads config files and command-line overrides into validated {@link ExperimentSettings}.
  *
- * <p>Precedence, highest first: {@code --set experiment.NAME.KEY}, {@code --set KEY}, a file's
- * {@code experiment.NAME.KEY}, a file's {@code KEY}, the default in its {@link Setting} declaration
- * ({@link Settings}). Later files override earlier ones. Experiments are listed, in order, by the
- * {@code experiments} key; a config without it has one experiment named {@value
- * #DEFAULT_EXPERIMENT}. Any other key is an error.
+ * <p>Precedence, in layers, highest first: the {@code --set} overrides, then the config files from
+ * the last one given to the first, then the default in the setting's {@link Setting} declaration
+ * ({@link Settings}). The highest layer that sets a key for an experiment decides it, and within
+ * one layer {@code experiment.NAME.KEY} wins over {@code KEY}: a later file's {@code KEY} overrides
+ * an earlier file's {@code experiment.NAME.KEY} (logged as a notice), as {@code --set KEY} does.
+ * Experiments are listed, in order, by the {@code experiments} key (the last file that has it
+ * decides); a config without it has one experiment named {@value #DEFAULT_EXPERIMENT}. Any other
+ * key is an error.
  */
 public final class ConfigLoader {
   public static final String EXPERIMENTS = "experiments";
@@ -31,34 +31,35 @@ public final class ConfigLoader {
   public static final String DESCRIPTION = "description";
   public static final String DEFAULT_EXPERIMENT = "default";
 
-  private final Map<String, String> fileValues = new LinkedHashMap<>();
-  private final Map<String, String> overrides = new LinkedHashMap<>();
+  /**
+   * The largest config file read, in bytes: a config sets at most a few dozen keys per experiment,
+   * so this holds thousands of experiments, and a file that is not a config (a device, a log, a
+   * data file given by mistake) is refused before it is read.
+   */
+  public static final long MAX_FILE_BYTES = 1 << 20;
 
-  /** Adds a config file; its keys override those of files added before it. */
-  public ConfigLoader file(Path path) {
-    Properties props = new Properties();
-    try (Reader reader =
-        withoutByteOrderMark(Files.newBufferedReader(path, StandardCharsets.UTF_8))) {
-      props.load(reader);
-    } catch (NoSuchFileException e) {
-      throw new SettingsException("--conf", "config file does not exist: " + path);
-    } catch (IOException e) {
-      throw new SettingsException("--conf", "cannot read config file " + path + ": " + e);
-    }
-    new TreeMap<>(props).forEach((k, v) -> fileValues.put((String) k, ((String) v).trim()));
-    return this;
-  }
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
+  /** One source of keys: a config file, or the command line's overrides. */
+  private record Layer(String source, Map<String, String> values) {}
+
+  private final List<Layer> files = new ArrayList<>();
+  private final Map<String, String> overrides = new LinkedHashMap<>();
+  private final Set<String> noticed = new HashSet<>();
 
   /**
-   * Skips a leading UTF-8 byte-order mark (Windows editors write one), which would otherwise become
-   * part of the first key.
+   * Adds a config file; its keys override those of files added before it.
+   *
+   * @throws SettingsException (key {@code --conf}) naming the file, and the line where there is
+   *     one, when it is not a regular file of at most {@value #MAX_FILE_BYTES} bytes of UTF-8 text
+   *     in Java's properties format
    */
-  private static Reader withoutByteOrderMark(java.io.BufferedReader reader) throws IOException {
-    reader.mark(1);
-    if (reader.read() != '\ufeff') {
-      reader.reset();
-    }
-    return reader;
+  public ConfigLoader file(Path path) {
+    Map<String, String> values = new LinkedHashMap<>();
+    new TreeMap<>(ConfigText.parse(ConfigText.read(path, MAX_FILE_BYTES), path))
+        .forEach((k, v) -> values.put((String) k, ((String) v).trim()));
+    files.add(new Layer(path.toString(), values));
+    return this;
   }
 
   /** Adds a {@code KEY=VALUE} override from the command line. */
@@ -77,7 +78,9 @@ public final class ConfigLoader {
    */
   public List<ExperimentSettings> load(List<String> picked) {
     List<String> defined = definedExperiments();
-    checkKeys(fileValues, defined);
+    for (Layer file : files) {
+      checkKeys(file.values(), defined);
+    }
     checkKeys(overrides, defined);
     if (overrides.containsKey(EXPERIMENTS)) {
       throw new SettingsException(EXPERIMENTS, "cannot be overridden with --set; use --experiment");
@@ -101,7 +104,10 @@ public final class ConfigLoader {
   }
 
   private List<String> definedExperiments() {
-    String listed = fileValues.get(EXPERIMENTS);
+    String listed = null;
+    for (Layer file : files) {
+      listed = file.values().getOrDefault(EXPERIMENTS, listed);
+    }
     if (listed == null) {
       return List.of(DEFAULT_EXPERIMENT);
     }
@@ -195,7 +201,8 @@ public final class ConfigLoader {
                   v.get(Settings.TRAIN_TARGET_ACCURACY),
                   v.get(Settings.TRAIN_MAX_SECONDS),
                   v.get(Settings.TRAIN_PATIENCE),
-                  v.get(Settings.TRAIN_MIN_IMPROVEMENT)),
+                  v.get(Settings.TRAIN_MIN_IMPROVEMENT),
+                  v.get(Settings.TRAIN_AVERAGING)),
               new EvalSettings(
                   v.get(Settings.EVAL_EVERY_WINDOWS), v.get(Settings.EVAL_BATCH_SIZE)));
     } catch (SettingsException e) {
@@ -224,6 +231,9 @@ public final class ConfigLoader {
     }
   }
 
+  /** A key an experiment's value comes from, as written, and the value. */
+  private record Winner(String key, String value) {}
+
   /** The effective values of one experiment, remembering which key each came from. */
   private final class Values {
     private final String experiment;
@@ -237,31 +247,63 @@ public final class ConfigLoader {
 
     /** The key the user wrote for this setting (for error messages). */
     String source(Setting<?> setting) {
-      String key = setting.key();
-      String scoped = EXPERIMENT_PREFIX + experiment + "." + key;
-      if (overrides.containsKey(scoped) || overrides.containsKey(key)) {
-        return overrides.containsKey(scoped) ? scoped : key;
-      }
-      return fileValues.containsKey(scoped) ? scoped : key;
+      return winner(setting.key()).map(Winner::key).orElse(setting.key());
     }
 
     String raw(Setting<?> setting) {
-      String key = setting.key();
-      String scoped = EXPERIMENT_PREFIX + experiment + "." + key;
-      for (Map<String, String> layer : List.of(overrides, fileValues)) {
-        if (layer.containsKey(scoped)) {
-          return layer.get(scoped);
-        }
-        if (layer.containsKey(key)) {
-          return layer.get(key);
-        }
-      }
-      return setting.defaultValue();
+      return winner(setting.key()).map(Winner::value).orElse(setting.defaultValue());
     }
 
     String description() {
-      String scoped = EXPERIMENT_PREFIX + experiment + "." + DESCRIPTION;
-      return overrides.getOrDefault(scoped, fileValues.getOrDefault(scoped, ""));
+      return winner(DESCRIPTION).map(Winner::value).orElse("");
+    }
+
+    /**
+     * Where this experiment's {@code key} comes from: the highest layer that sets it, scoped or
+     * plain (the scoped key first within a layer); empty for the default. A later file's plain key
+     * that overrides an earlier file's scoped one is logged once, as the earlier value is easy to
+     * expect.
+     */
+    private Optional<Winner> winner(String key) {
+      String scoped = EXPERIMENT_PREFIX + experiment + "." + key;
+      List<Layer> layers = new ArrayList<>(files);
+      layers.add(new Layer("--set", overrides));
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        Map<String, String> values = layers.get(i).values();
+        if (values.containsKey(scoped)) {
+          return Optional.of(new Winner(scoped, values.get(scoped)));
+        }
+        if (values.containsKey(key)) {
+          if (i < layers.size() - 1) {
+            noticeShadowed(key, scoped, values.get(key), layers.get(i), layers.subList(0, i));
+          }
+          return Optional.of(new Winner(key, values.get(key)));
+        }
+      }
+      return Optional.empty();
+    }
+
+    private void noticeShadowed(
+        String key, String scoped, String value, Layer later, List<Layer> earlier) {
+      for (int j = earlier.size() - 1; j >= 0; j--) {
+        String shadowed = earlier.get(j).values().get(scoped);
+        if (shadowed != null) {
+          if (!shadowed.equals(value) && noticed.add(scoped)) {
+            LOG.info(
+                "config: {} = {} in {} overrides {} = {} in the earlier {} (a later --conf file"
+                    + " wins; set {} in the later file to keep a value for experiment {} only)",
+                key,
+                value,
+                later.source(),
+                scoped,
+                shadowed,
+                earlier.get(j).source(),
+                scoped,
+                experiment);
+          }
+          return;
+        }
+      }
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * One setting, declared once: its key, how its text is parsed, the check its value must pass
@@ -356,19 +357,38 @@ public final class Setting<T> {
     }
   }
 
+  /**
+   * An integer as written in a config: ASCII digits with an optional sign. Java's own parsers also
+   * take other scripts' digits.
+   */
+  static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+
+  /**
+   * A decimal number as written in a config: ASCII digits with an optional sign, fraction and
+   * exponent ({@code 0.01}, {@code .5}, {@code 1e-3}). {@link Double#parseDouble} also takes
+   * hexadecimal ({@code 0x1p-3}), type suffixes ({@code 1f}, {@code 1d}), {@code NaN} and {@code
+   * Infinity}, which a config never means.
+   */
+  static final Pattern DECIMAL =
+      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
   private static int parseInt(String text) {
+    if (!INTEGER.matcher(text).matches()) {
+      throw new IllegalArgumentException("expected an integer, found '" + text + "'");
+    }
     try {
       return Integer.parseInt(text);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected an integer, found '" + text + "'");
+      throw new IllegalArgumentException(
+          "integer out of range (" + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + "): " + text);
     }
   }
 
   private static double parseDouble(String text) {
-    try {
-      return Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("expected a number, found '" + text + "'");
+    if (!DECIMAL.matcher(text).matches()) {
+      throw new IllegalArgumentException(
+          "expected a number (decimal, such as 0.01 or 1e-3), found '" + text + "'");
     }
+    return Double.parseDouble(text);
   }
 }

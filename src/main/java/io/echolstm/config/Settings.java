@@ -161,9 +161,9 @@ public final class Settings {
               20,
               1,
               100_000,
-              "minibatches each worker fits between parameter averages (each averaging round costs"
-                  + " a Spark job, a broadcast and a network per worker: 20 ran twice as fast as 5"
-                  + " at batch 128, see BENCHMARKS.md)")
+              "minibatches each worker fits between parameter averages (an averaging round is one"
+                  + " Spark job that ships the parameters and Adam state both ways: fewer rounds"
+                  + " cost less, more keep the workers closer; see BENCHMARKS.md)")
           .perPoint("averaging_frequency", Integer.class, p -> p.train().averagingFrequency());
 
   public static final Setting<Integer> TRAIN_PREFETCH =
@@ -173,12 +173,16 @@ public final class Settings {
               0,
               0,
               64,
-              "minibatches each worker prefetches asynchronously (0 = none; the data is already in"
-                  + " memory)")
+              "`train.averaging=dl4j-spark`: minibatches each worker prefetches asynchronously (0 ="
+                  + " none; the data is already in memory)")
           .perPoint("prefetch", Integer.class, p -> p.train().prefetch());
 
   public static final Setting<Boolean> TRAIN_SAVE_UPDATER =
-      Setting.bool("train.save-updater", true, "average and keep the Adam state across splits")
+      Setting.bool(
+              "train.save-updater",
+              true,
+              "average and keep the Adam state across averaging rounds (false: each round starts"
+                  + " each worker from a fresh Adam state)")
           .perPoint("save_updater", Boolean.class, p -> p.train().saveUpdater());
 
   public static final Setting<LstmImplementation> MODEL_LSTM =
@@ -186,17 +190,30 @@ public final class Settings {
               "model.lstm",
               LstmImplementation.class,
               "fast",
-              "LSTM layer implementation: `fast` (DL4J's LSTM math with fewer, larger native calls;"
-                  + " same parameters, outputs and gradients) or `dl4j` (DL4J's own layer)")
+              "layer implementation: `fast` (DL4J's LSTM and softmax output math with fewer, larger"
+                  + " native calls; same parameters, outputs and gradients) or `dl4j` (DL4J's own"
+                  + " layers)")
           .perPoint("lstm", String.class, p -> p.model().lstm().id());
+
+  public static final Setting<Averaging> TRAIN_AVERAGING =
+      Setting.enumeration(
+              "train.averaging",
+              Averaging.class,
+              "resident",
+              "`resident`: each worker keeps its network and Adam state across averaging rounds and"
+                  + " evaluations, one Spark job per round; `dl4j-spark`: dl4j-spark's"
+                  + " ParameterAveragingTrainingMaster (a new network per worker and round), the"
+                  + " reference, to which `train.approach`, `train.repartition` and `train.prefetch`"
+                  + " apply")
+          .perPoint("averaging", String.class, p -> Setting.id(p.train().averaging()));
 
   public static final Setting<Approach> TRAIN_APPROACH =
       Setting.enumeration(
               "train.approach",
               Approach.class,
               "direct",
-              "`direct`: minibatches built once per point and cached on the executors that trained"
-                  + " them (no shared file system needed); `export`: dl4j-spark writes each chunk's"
+              "`train.averaging=dl4j-spark`: `direct` hands it the minibatches cached on the"
+                  + " executors (no shared file system needed); `export` has it write each chunk's"
                   + " minibatches to files under `hadoop.tmp.dir` first (needs a file system every"
                   + " executor reads)")
           .perPoint("approach", String.class, p -> Setting.id(p.train().approach()));
@@ -206,16 +223,17 @@ public final class Settings {
               "train.repartition",
               Repartitioning.class,
               "never",
-              "whether dl4j-spark reshuffles each split (the cached data is already one partition"
-                  + " per worker)")
+              "`train.averaging=dl4j-spark`: whether it reshuffles each split (the cached data is"
+                  + " already one partition per worker)")
           .perPoint("repartition", String.class, p -> Setting.id(p.train().repartition()));
 
   public static final Setting<Boolean> TRAIN_COLLECT_STATS =
       Setting.bool(
           "train.collect-stats",
           false,
-          "log dl4j-spark's time split (broadcast, fit, aggregation) after each point (run-level:"
-              + " not in the point key nor the table)");
+          "log the training time split after each point: per averaging round the job, the"
+              + " slowest worker's set-up and fit, the averaging (dl4j-spark: its broadcast, fit and"
+              + " aggregation split) (run-level: not in the point key nor the table)");
 
   public static final Setting<Integer> TRAIN_EPOCHS =
       Setting.integer(
@@ -348,6 +366,7 @@ public final class Settings {
           TRAIN_PREFETCH,
           TRAIN_SAVE_UPDATER,
           MODEL_LSTM,
+          TRAIN_AVERAGING,
           TRAIN_APPROACH,
           TRAIN_REPARTITION,
           TRAIN_COLLECT_STATS,

@@ -23,6 +23,7 @@ import java.util.OptionalDouble;
  * @param patience stop once this many evaluations in a row brought no validation-loss improvement
  *     of at least {@code minImprovement}; 0 never stops on a plateau
  * @param minImprovement validation-loss decrease (nats) that counts as an improvement
+ * @param averaging which parameter-averaging implementation trains the point
  */
 public record TrainSettings(
     int workers,
@@ -38,7 +39,8 @@ public record TrainSettings(
     OptionalDouble targetAccuracy,
     OptionalDouble maxSeconds,
     int patience,
-    double minImprovement) {
+    double minImprovement,
+    Averaging averaging) {
 
   /** Use as many workers as Spark's default parallelism. */
   public static final int AUTO_WORKERS = 0;
@@ -56,6 +58,7 @@ public record TrainSettings(
     Settings.TRAIN_MAX_SECONDS.check(maxSeconds);
     Settings.TRAIN_PATIENCE.check(patience);
     Settings.TRAIN_MIN_IMPROVEMENT.check(minImprovement);
+    Settings.TRAIN_AVERAGING.check(averaging);
   }
 
   /** The number of workers to train with, given Spark's default parallelism. */

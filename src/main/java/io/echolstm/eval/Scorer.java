@@ -70,31 +70,63 @@ public final class Scorer {
     };
   }
 
-  private INDArray output(OneHot.Batch b) {
-    return network.output(b.features(), false, b.featureMask(), b.labelMask());
+  /**
+   * The network's output for {@code frames} as one c-order Java array ({@code [n, values]}, or
+   * {@code [n, values, steps]} for per-step variants); its native arrays are freed here.
+   */
+  private Output output(List<Frame> frames) {
+    try (OneHot.Batch b = inputs.encode(frames)) {
+      INDArray out = network.output(b.features(), false, b.featureMask(), b.labelMask());
+      try {
+        int values = Math.toIntExact(out.size(1));
+        int steps = out.rank() == 3 ? Math.toIntExact(out.size(2)) : 1;
+        return new Output(out.dup('c').reshape(out.length()).toDoubleVector(), values, steps);
+      } finally {
+        if (out.closeable()) {
+          out.close();
+        }
+      }
+    }
+  }
+
+  /** A batch's output probabilities, c order. */
+  private record Output(double[] p, int values, int steps) {
+    double at(int frame, int value, int step) {
+      return p[(frame * values + value) * steps + step];
+    }
+
+    /** The most probable value (the first of equal ones, as ND4J's argMax). */
+    int best(int frame, int step) {
+      int best = 0;
+      double top = at(frame, 0, step);
+      for (int v = 1; v < values; v++) {
+        double x = at(frame, v, step);
+        if (x > top) {
+          top = x;
+          best = v;
+        }
+      }
+      return best;
+    }
   }
 
   /** Most probable value per frame and label step. */
   private int[][] predictions(List<Frame> frames) {
-    OneHot.Batch b = inputs.encode(frames);
-    INDArray out = output(b);
+    Output out = output(frames);
     int[][] best = new int[frames.size()][];
     for (int i = 0; i < frames.size(); i++) {
       int steps = frames.get(i).labels().length;
       best[i] = new int[steps];
       for (int s = 0; s < steps; s++) {
-        INDArray dist =
-            inputs.variant().perStepOutput() ? out.slice(i).getColumn(s) : out.getRow(i);
-        best[i][s] = dist.argMax().getInt(0);
+        best[i][s] = out.best(i, inputs.variant().perStepOutput() ? s : 0);
       }
     }
     return best;
   }
 
   private Metrics scoreBatch(List<Frame> frames) {
-    OneHot.Batch b = inputs.encode(frames);
-    INDArray out = output(b);
-    INDArray argmax = out.argMax(1);
+    Output out = output(frames);
+    boolean perStep = inputs.variant().perStepOutput();
     long labels = 0;
     long correct = 0;
     double loss = 0;
@@ -111,16 +143,9 @@ public final class Scorer {
         if (label == Frame.MISSING) {
           continue;
         }
-        double p;
-        int best;
-        if (inputs.variant().perStepOutput()) {
-          p = out.getDouble(i, label, s);
-          best = argmax.getInt(i, s);
-        } else {
-          p = out.getDouble(i, label);
-          best = argmax.getInt(i);
-        }
-        boolean right = best == label;
+        int step = perStep ? s : 0;
+        double p = out.at(i, label, step);
+        boolean right = out.best(i, step) == label;
         labels++;
         correct += right ? 1 : 0;
         loss -= Math.log(Math.max(p, MIN_PROBABILITY));

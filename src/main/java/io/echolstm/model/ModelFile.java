@@ -29,6 +29,33 @@ public final class ModelFile {
   /** The zip entry holding the {@link ModelInfo} (Java properties, UTF-8). */
   public static final String ENTRY = "echo-lstm.properties";
 
+  /**
+   * The largest {@value #ENTRY} entry read: it holds a dozen short properties and the point key (a
+   * few hundred bytes).
+   */
+  static final int MAX_INFO_BYTES = 64 << 10;
+
+  /** The most values ({@code data.values}) and LSTM units ({@code model.hidden}) a sweep takes. */
+  static final long MAX_VALUES = 10_000;
+
+  static final long MAX_HIDDEN = 4_096;
+
+  /**
+   * The most parameters a network the sweep builds can have: an LSTM layer of {@link #MAX_HIDDEN}
+   * units reading {@link #MAX_VALUES} one-hot inputs plus a window-start marker ({@code 4h(in + h +
+   * 1)}), and its output layer ({@code h * values + values}).
+   */
+  static final long MAX_PARAMETERS =
+      4 * MAX_HIDDEN * ((MAX_VALUES + 1) + MAX_HIDDEN + 1) + MAX_HIDDEN * MAX_VALUES + MAX_VALUES;
+
+  /**
+   * The largest model file read, and the most its entries may inflate to together: the largest
+   * network's parameters as 32-bit floats (about 1.1 GB) plus 16 MiB for the configuration, the
+   * {@value #ENTRY} entry and the zip's own structure. A larger file, or a zip whose entries
+   * inflate past it (a zip bomb), is not a model this job saved.
+   */
+  public static final long MAX_BYTES = 4 * MAX_PARAMETERS + (16 << 20);
+
   private ModelFile() {}
 
   /** A restored network with what it needs to be used. */
@@ -68,14 +95,41 @@ public final class ModelFile {
   public static Saved read(byte[] bytes, String name) throws ModelFileException {
     Properties properties = null;
     boolean anyEntry = false;
+    long inflated = 0;
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
       for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
         anyEntry = true;
         if (e.getName().equals(ENTRY)) {
+          byte[] entry = zip.readNBytes(MAX_INFO_BYTES + 1);
+          if (entry.length > MAX_INFO_BYTES) {
+            throw new ModelFileException(
+                "not a model this job saved: the "
+                    + ENTRY
+                    + " entry of "
+                    + name
+                    + " inflates to more than "
+                    + MAX_INFO_BYTES
+                    + " bytes");
+          }
+          inflated += entry.length;
           properties = new Properties();
-          properties.load(new StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+          properties.load(new StringReader(new String(entry, StandardCharsets.UTF_8)));
+        } else {
+          // Inflated only to count: DL4J reads the entries itself below, so their total is bounded
+          // here first.
+          inflated += zip.skip(MAX_BYTES - inflated + 1);
+        }
+        if (inflated > MAX_BYTES) {
+          throw new ModelFileException(
+              "not a model this job saved: the entries of "
+                  + name
+                  + " inflate to more than "
+                  + MAX_BYTES
+                  + " bytes");
         }
       }
+    } catch (ModelFileException e) {
+      throw e;
     } catch (ZipException | IllegalArgumentException e) {
       throw new ModelFileException(
           "corrupt model file " + name + ": not a readable zip (" + e.getMessage() + ")", e);
@@ -104,6 +158,15 @@ public final class ModelFile {
     MultiLayerNetwork network;
     try {
       network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+    } catch (OutOfMemoryError e) {
+      // A parameter array whose header claims more than the file holds: one failed allocation.
+      throw new ModelFileException(
+          "not a model this job saved: DL4J cannot restore the network of "
+              + name
+              + " ("
+              + firstLine(e)
+              + ")",
+          e);
     } catch (IOException | RuntimeException e) {
       throw new ModelFileException(
           "corrupt model file " + name + ": DL4J cannot restore the network (" + firstLine(e) + ")",

@@ -85,13 +85,14 @@ public final class NetworkFactory {
                   .activation(Activation.SOFTMAX)
                   .build());
     } else {
+      OutputLayer output =
+          new OutputLayer.Builder(LossFunction.MCXENT)
+              .nIn(hidden)
+              .nOut(values)
+              .activation(Activation.SOFTMAX)
+              .build();
       list.layer(new LastTimeStep(lstm))
-          .layer(
-              new OutputLayer.Builder(LossFunction.MCXENT)
-                  .nIn(hidden)
-                  .nOut(values)
-                  .activation(Activation.SOFTMAX)
-                  .build());
+          .layer(implementation == LstmImplementation.FAST ? FastOutput.of(output) : output);
     }
     if (variant == Variant.STATEFUL) {
       list.backpropType(BackpropType.TruncatedBPTT)

@@ -3,19 +3,17 @@ package io.echolstm.predict;
 import io.echolstm.codec.Inputs;
 import io.echolstm.config.Variant;
 import io.echolstm.eval.Scorer;
+import io.echolstm.files.BoundedFile;
+import io.echolstm.files.FileRefusedException;
 import io.echolstm.model.ModelFile;
 import io.echolstm.model.ModelFileException;
 import io.echolstm.model.ModelInfo;
 import io.echolstm.window.Frame;
 import io.echolstm.window.Framing;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -60,20 +58,11 @@ public final class Predictor {
     byte[] bytes;
     try {
       Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(hadoop);
-      FileStatus status = fs.getFileStatus(p);
-      if (status.isDirectory()) {
-        throw new PredictException("model path is a directory, not a model file: " + path);
-      }
-      if (status.getLen() > Integer.MAX_VALUE - 8) {
-        throw new PredictException(
-            "model file is too large to be one of this job's models: " + path);
-      }
-      try (InputStream in = fs.open(p)) {
-        bytes = in.readAllBytes();
-      }
-    } catch (FileNotFoundException e) {
-      throw new PredictException("model file does not exist: " + path, e);
+      bytes =
+          BoundedFile.read(p.getFileSystem(hadoop), p, ModelFile.MAX_BYTES, "model file")
+              .orElseThrow(() -> new PredictException("model file does not exist: " + path));
+    } catch (FileRefusedException e) {
+      throw new PredictException(e.getMessage(), e);
     } catch (IOException | IllegalArgumentException e) {
       // IllegalArgumentException: a path Hadoop cannot parse, e.g. "a:b" or an empty authority.
       throw new PredictException(

@@ -22,9 +22,15 @@ public record PointOutcome(
                 + " reachable labels), on which the point stopped")
         Double validationAccuracy,
     @ColumnDoc("the last validation evaluation's loss") Double validationLoss,
-    @ColumnDoc("test windows scored") long evalWindows,
+    @ColumnDoc("test windows scored, each with at least one label (see \"Which windows count\")")
+        long evalWindows,
     @ColumnDoc("test labels scored (`seq2seq`: several per window)") long evalLabels,
-    @ColumnDoc("distinct training windows") long trainWindows,
+    @ColumnDoc(
+            "distinct training windows with at least one label, per epoch: `n − max(W − 1, L)` per"
+                + " sequence of length `n` for `stateless`, `seq2seq` and `stateful` (whose earlier"
+                + " windows are fed for their state, not counted), `n − L` for `masked` and"
+                + " `whole-sequence` (see \"Which windows count\")")
+        long trainWindows,
     @ColumnDoc("the epoch in progress when the point stopped (1-based)") int epochs,
     @ColumnDoc("`target`, `plateau` or `budget` (see \"When a point stops\")") String stopReason,
     @ColumnDoc("training windows fitted when the validation target was reached (null: not reached)")
@@ -40,6 +46,9 @@ public record PointOutcome(
             "generating, framing, batching and caching the point's training, validation and test"
                 + " data")
         double prepareSeconds,
+    @ColumnDoc("scoring the validation stream, every evaluation of the point together")
+        double validationSeconds,
+    @ColumnDoc("scoring the test stream and echoing test sequence 0") double testSeconds,
     @ColumnDoc("training windows fitted / `train_seconds`") double windowsPerSecond,
     @ColumnDoc("last minibatch loss reported by the training master") double finalTrainScore,
     @ColumnDoc("labels of held-out test sequence 0") String sampleExpected,

@@ -1,6 +1,7 @@
 package io.echolstm.results;
 
-import java.io.FileNotFoundException;
+import io.echolstm.files.BoundedFile;
+import io.echolstm.files.FileRefusedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -54,12 +55,16 @@ final class RunFiles {
     }
   }
 
-  /** The file's text, or empty when there is no such file. */
-  static Optional<String> read(FileSystem fs, Path file) throws IOException {
-    try (var in = fs.open(file)) {
-      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    }
+  /**
+   * The file's text, or empty when there is no such file; read only when it is a regular file of at
+   * most {@code maxBytes} ({@link BoundedFile}).
+   *
+   * @param kind what the file is, for messages, e.g. {@code lease file}
+   * @throws FileRefusedException when it is not a regular file or larger than {@code maxBytes}
+   */
+  static Optional<String> read(FileSystem fs, Path file, long maxBytes, String kind)
+      throws IOException {
+    return BoundedFile.read(fs, file, maxBytes, kind)
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8));
   }
 }

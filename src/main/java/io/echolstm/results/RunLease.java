@@ -3,8 +3,10 @@ package io.echolstm.results;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.echolstm.files.FileRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -44,12 +46,27 @@ public final class RunLease implements AutoCloseable {
   /** The lease file's name in the run directory. */
   public static final String FILE = "_echo-lstm-lease.json";
 
+  /**
+   * The largest lease file read: a lease is a few hundred bytes (ten short fields, a host name of
+   * at most 255); a larger file is not one this job wrote and counts as unreadable.
+   */
+  static final long MAX_BYTES = 64 << 10;
+
+  /** The token of the owner an unreadable lease file stands for, followed by why. */
+  static final String UNREADABLE = "unreadable lease file ";
+
   private static final Logger LOG = LoggerFactory.getLogger(RunLease.class);
   static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Reads one lease: nothing after the JSON value, no null where a number belongs. */
+  private static final ObjectReader READER =
+      JSON.readerFor(Owner.class)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
   /**
    * How often the owner renews the lease, when another driver may call it stale, and how long a
@@ -122,6 +139,33 @@ public final class RunLease implements AutoCloseable {
       long heartbeatMillis,
       long staleAfterMillis) {
 
+    /**
+     * Why this lease, as read from a file, cannot be one this job wrote (a field missing or out of
+     * range), or null when it can.
+     */
+    String problem() {
+      String[] names = {"run_id", "token", "host", "pid_namespace", "started", "renewed"};
+      String[] values = {runId, token, host, pidNamespace, started, renewed};
+      for (int i = 0; i < names.length; i++) {
+        if (values[i] == null) {
+          return "missing field " + names[i];
+        }
+      }
+      if (pid <= 0) {
+        return "missing or bad field pid";
+      }
+      if (heartbeatMillis <= 0 || staleAfterMillis <= 0) {
+        return "missing or bad field heartbeat_millis or stale_after_millis";
+      }
+      try {
+        instant(started);
+        instant(renewed);
+      } catch (DateTimeParseException e) {
+        return "bad time in started or renewed";
+      }
+      return null;
+    }
+
     /** This process, as a new owner of {@code runId}'s lease. */
     static Owner self(String runId, Timing timing, Instant now) {
       String time = now.truncatedTo(ChronoUnit.MILLIS).toString();
@@ -150,8 +194,18 @@ public final class RunLease implements AutoCloseable {
           staleAfterMillis);
     }
 
-    /** E.g. {@code host node7, pid 4242, since 2025-01-02T03:04:05Z, last heartbeat 3 s ago}. */
+    /**
+     * E.g. {@code host node7, pid 4242, since 2025-01-02T03:04:05Z, last heartbeat 3 s ago}, or for
+     * a file that does not parse {@code unreadable lease file .../_echo-lstm-lease.json: missing
+     * field host, last written 3 s ago}.
+     */
     public String describe(Instant now) {
+      if (token.startsWith(UNREADABLE)) {
+        return token
+            + ", last written "
+            + Math.max(0, Duration.between(instant(renewed), now).toSeconds())
+            + " s ago";
+      }
       return "host "
           + host
           + ", pid "
@@ -161,6 +215,16 @@ public final class RunLease implements AutoCloseable {
           + ", last heartbeat "
           + Math.max(0, Duration.between(instant(renewed), now).toSeconds())
           + " s ago";
+    }
+  }
+
+  /**
+   * A lease file that no driver can hold: a directory, named pipe or device where the file should
+   * be. Nothing replaces it by itself; the message says what to do.
+   */
+  public static final class UnusableException extends RuntimeException {
+    UnusableException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 
@@ -263,6 +327,15 @@ public final class RunLease implements AutoCloseable {
         LOG.info("run {}: took the lease ({})", runId, file);
       }
       return new RunLease(fs, file, self, timing, now);
+    } catch (FileRefusedException e) {
+      throw new UnusableException(
+          "run "
+              + runId
+              + " cannot be written: "
+              + e.getMessage()
+              + "; remove it if no driver is writing run "
+              + runId,
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot take the lease " + file + ": " + e.getMessage(), e);
     }
@@ -392,34 +465,49 @@ public final class RunLease implements AutoCloseable {
   }
 
   /**
-   * The lease in {@code file}, if any. A file that does not parse (cut short by a crash on a file
-   * system without atomic rename) counts as an unknown owner last renewed at its modification time.
+   * The lease in {@code file}, if any. A file that is not a lease this job wrote (cut short by a
+   * crash on a file system without atomic rename, a field missing, larger than {@value #MAX_BYTES}
+   * bytes) counts as an unknown owner last renewed at its modification time, whose token says why
+   * ({@value #UNREADABLE}...).
+   *
+   * @throws FileRefusedException when the lease's path holds a directory, named pipe or device
    */
   static Optional<Owner> readOwner(FileSystem fs, Path file, Timing timing) throws IOException {
-    Optional<String> text = RunFiles.read(fs, file);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
+    Optional<String> text;
+    String problem;
+    Owner owner = null;
     try {
-      Owner owner = JSON.readValue(text.get(), Owner.class);
-      instant(owner.renewed());
-      instant(owner.started());
-      return Optional.of(owner);
-    } catch (JsonProcessingException | DateTimeParseException | NullPointerException e) {
-      FileStatus status = fs.getFileStatus(file);
-      String modified = Instant.ofEpochMilli(status.getModificationTime()).toString();
-      return Optional.of(
-          new Owner(
-              "?",
-              "unreadable lease file",
-              "unknown",
-              -1,
-              "",
-              modified,
-              modified,
-              timing.heartbeat().toMillis(),
-              timing.staleAfter().toMillis()));
+      text = RunFiles.read(fs, file, MAX_BYTES, "lease file");
+      if (text.isEmpty()) {
+        return Optional.empty();
+      }
+      owner = READER.readValue(text.get());
+      problem = owner == null ? "empty" : owner.problem();
+    } catch (FileRefusedException e) {
+      if (e.reason() != FileRefusedException.Reason.TOO_LARGE) {
+        throw e;
+      }
+      problem = "larger than " + MAX_BYTES + " bytes";
+    } catch (JsonProcessingException e) {
+      problem =
+          "not a lease's JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")";
     }
+    if (problem == null) {
+      return Optional.of(owner);
+    }
+    FileStatus status = fs.getFileStatus(file);
+    String modified = Instant.ofEpochMilli(status.getModificationTime()).toString();
+    return Optional.of(
+        new Owner(
+            "?",
+            UNREADABLE + file + ": " + problem,
+            "unknown",
+            -1,
+            "",
+            modified,
+            modified,
+            timing.heartbeat().toMillis(),
+            timing.staleAfter().toMillis()));
   }
 
   private static String describe(Optional<Owner> owner, Instant now) {

@@ -1,6 +1,10 @@
 package io.echolstm.results;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.echolstm.files.BoundedFile;
+import io.echolstm.files.FileRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,12 +34,36 @@ public record RunRecord(
   public static final String FILE = "_echo-lstm-plan.json";
 
   /** One planned point: its id (the table's {@code point_id}) and its settings key. */
-  public record Point(String id, String key) {}
+  public record Point(String id, String key) {
+    public Point {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
+  /** Reads one record: nothing after the JSON value. */
+  private static final ObjectReader READER =
+      RunLease.JSON.readerFor(RunRecord.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   public RunRecord {
     Objects.requireNonNull(runId, "run_id");
     Objects.requireNonNull(master, "master");
-    points = List.copyOf(points);
+    points = List.copyOf(Objects.requireNonNull(points, "points"));
+  }
+
+  /**
+   * The most bytes a recorded plan may have to be read when this plan is compared with it: twice
+   * this plan's own record, plus 1 MiB. A recorded plan larger than that cannot be this plan (its
+   * points would have to be twice as many or their keys twice as long), so it is refused unread as
+   * another plan would be.
+   */
+  public long readBound() {
+    try {
+      long own = RunLease.JSON.writeValueAsBytes(this).length;
+      return Math.min(BoundedFile.MAX_BOUND, 2 * own + (1 << 20));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a plan record", e);
+    }
   }
 
   /** This record with {@code autoWorkers} set. */
@@ -46,26 +74,49 @@ public record RunRecord(
   /**
    * The record in {@code runDir}, if the run has one.
    *
-   * @throws IllegalStateException when the file exists but is not a plan record
+   * @param maxBytes the largest record read (see {@link #readBound()})
+   * @throws IllegalStateException when the file exists but is not a plan record (not this job's
+   *     JSON, a field missing, larger than {@code maxBytes})
+   * @throws UncheckedIOException when the file system fails, or (caused by a {@link
+   *     FileRefusedException}) the record's path holds a directory, named pipe or device
    */
-  public static Optional<RunRecord> read(FileSystem fileSystem, Path runDir) {
+  public static Optional<RunRecord> read(FileSystem fileSystem, Path runDir, long maxBytes) {
     Path file = new Path(runDir, FILE);
     Optional<String> text;
     try {
-      text = RunFiles.read(RunFiles.plain(fileSystem), file);
+      text = RunFiles.read(RunFiles.plain(fileSystem), file, maxBytes, "plan record");
+    } catch (FileRefusedException e) {
+      if (e.reason() == FileRefusedException.Reason.TOO_LARGE) {
+        throw new IllegalStateException(
+            "the run's plan record " + file + " is unreadable (larger than " + maxBytes + " bytes)",
+            e);
+      }
+      throw new UncheckedIOException(e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
     if (text.isEmpty()) {
       return Optional.empty();
     }
+    RunRecord record;
     try {
-      return Optional.of(RunLease.JSON.readValue(text.get(), RunRecord.class));
+      record = READER.readValue(text.get());
     } catch (JsonProcessingException | RuntimeException e) {
       throw new IllegalStateException(
-          "the run's plan record " + file + " is unreadable (" + e.getClass().getSimpleName() + ")",
+          "the run's plan record "
+              + file
+              + " is unreadable ("
+              + e.getClass().getSimpleName()
+              + (e instanceof JsonProcessingException j
+                  ? ": " + j.getOriginalMessage().lines().findFirst().orElse("")
+                  : "")
+              + ")",
           e);
     }
+    if (record == null) {
+      throw new IllegalStateException("the run's plan record " + file + " is unreadable (empty)");
+    }
+    return Optional.of(record);
   }
 
   /** Writes (or replaces) the record in {@code runDir}, atomically. */

@@ -43,7 +43,8 @@ final class AveragingPointTrainer implements PointTrainer {
             point.window(),
             point.model().lstm());
     try (DistributedTrainer trainer =
-        new DistributedTrainer(
+        DistributedTrainer.create(
+            train.averaging(),
             run.jsc(),
             conf,
             train,
@@ -66,7 +67,10 @@ final class AveragingPointTrainer implements PointTrainer {
     // A stateful frame is a whole sequence: it counts as that sequence's labelled windows.
     long windowsPerFrame = point.variant() == Variant.STATEFUL ? point.windowsPerSequence() : 1;
     Minibatches batches = data.batches();
-    int chunks = chunksPerEpoch(data.trainWindows(), point.eval().everyWindows(), batches);
+    int unit = trainer.chunkUnit();
+    int chunks =
+        batches.chunksPerEpoch(
+            Math.round((double) data.trainWindows() / point.eval().everyWindows()), unit);
     logStart(tag, point, data, trainer, chunks);
     List<HistoryEntry> history = new ArrayList<>();
     StopRule rule = new StopRule(train.targetAccuracy(), train.patience(), train.minImprovement());
@@ -74,19 +78,22 @@ final class AveragingPointTrainer implements PointTrainer {
     Metrics validation = null;
     Long windowsToTarget = null;
     Double secondsToTarget = null;
+    double validationSeconds = 0;
     int epochs = 0;
     training:
     while (epochs < train.epochs()) {
       epochs++;
       for (int c = 0; c < chunks; c++) {
-        long frames = batches.chunkExamples(epochs, c, chunks);
+        long frames = batches.chunkExamples(epochs, c, chunks, unit);
         if (frames == 0) {
           continue;
         }
         stage.enter("training");
-        trainer.fit(batches.chunk(epochs, c, chunks), frames * windowsPerFrame);
+        trainer.fit(batches, epochs, c, chunks, frames * windowsPerFrame);
         stage.enter("validating");
+        long validating = System.nanoTime();
         validation = validate(point, data, trainer);
+        validationSeconds += (System.nanoTime() - validating) / 1e9;
         history.add(
             new HistoryEntry(
                 epochs,
@@ -132,7 +139,7 @@ final class AveragingPointTrainer implements PointTrainer {
         reason.id(),
         trainer.windows(),
         String.format("%.1f", trainer.seconds()));
-    trainer.trainingStats().ifPresent(s -> LOG.info("{}: dl4j-spark training stats:\n{}", tag, s));
+    trainer.trainingStats().ifPresent(s -> LOG.info("{}: training stats:\n{}", tag, s));
     return new Trained(
         trainer.network(),
         trainer.workers(),
@@ -144,7 +151,8 @@ final class AveragingPointTrainer implements PointTrainer {
         validation,
         trainer.windows(),
         trainer.seconds(),
-        trainer.score());
+        trainer.score(),
+        validationSeconds);
   }
 
   /** The network as trained so far, scored on the validation stream on the executors. */
@@ -187,16 +195,6 @@ final class AveragingPointTrainer implements PointTrainer {
         + run.runId()
         + "-"
         + point.id();
-  }
-
-  /**
-   * Evaluation chunks per epoch: about one per {@code everyWindows} training windows, at least one,
-   * and no more than the largest partition has minibatches (so no chunk is empty everywhere).
-   */
-  static int chunksPerEpoch(long epochWindows, int everyWindows, Minibatches batches) {
-    int most = Math.max(1, Arrays.stream(batches.minibatchesPerPartition()).max().orElse(1));
-    long wanted = Math.max(1, Math.round((double) epochWindows / everyWindows));
-    return (int) Math.min(most, wanted);
   }
 
   private static Double nullIfNaN(double value) {

@@ -2,12 +2,9 @@ package io.echolstm.sweep;
 
 import io.echolstm.codec.Inputs;
 import io.echolstm.data.Seeds;
-import io.echolstm.data.SequenceFrames;
-import io.echolstm.eval.DistributedEvaluator;
+import io.echolstm.eval.HeldOut;
 import io.echolstm.train.Minibatches;
-import io.echolstm.window.Frame;
 import io.echolstm.window.WindowFrames;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -38,16 +35,15 @@ final class DataPreparation implements PointStages.Prepare {
             train.batchSize(),
             point.seed(),
             inputs);
-    JavaRDD<Frame> validation = null;
-    JavaRDD<Frame> test = null;
+    HeldOut validation = null;
+    HeldOut test = null;
     try {
       validation =
-          DistributedEvaluator.cache(
+          HeldOut.cache(
               frames(
                   point, Seeds.VALIDATION_STREAM, data.validationSequences(), data.partitions()));
       test =
-          DistributedEvaluator.cache(
-              frames(point, Seeds.EVAL_STREAM, data.evalSequences(), data.partitions()));
+          HeldOut.cache(frames(point, Seeds.EVAL_STREAM, data.evalSequences(), data.partitions()));
     } catch (RuntimeException | Error e) {
       PointData.release(batches, validation, test);
       throw e;
@@ -56,22 +52,17 @@ final class DataPreparation implements PointStages.Prepare {
         inputs, batches, validation, test, trainWindows, (System.nanoTime() - start) / 1e9);
   }
 
-  /** The frames of one seed stream, co-located by sequence in {@code partitions} partitions. */
+  /**
+   * The frames of one seed stream, co-located by sequence in {@code partitions} partitions, from
+   * the run's shared sequences (no shuffle once they are cached).
+   */
   private Dataset<Row> frames(SweepPoint point, long stream, int sequences, int partitions) {
     var data = point.data();
     return WindowFrames.frame(
-        SequenceFrames.generate(
-            run.spark(),
-            point.seed(),
-            stream,
-            sequences,
-            data.partitions(),
-            data.values(),
-            data.sequenceLength()),
+        run.sequences().colocated(point.seed(), stream, sequences, data, partitions),
         point.variant(),
         point.window(),
         point.lag(),
-        data.sequenceLength(),
-        partitions);
+        data.sequenceLength());
   }
 }

@@ -1,9 +1,8 @@
 package io.echolstm.sweep;
 
 import io.echolstm.codec.Inputs;
+import io.echolstm.eval.HeldOut;
 import io.echolstm.train.Minibatches;
-import io.echolstm.window.Frame;
-import org.apache.spark.api.java.JavaRDD;
 
 /**
  * A point's prepared data: its training minibatches, cached on the executors, and its cached
@@ -19,8 +18,8 @@ import org.apache.spark.api.java.JavaRDD;
 record PointData(
     Inputs inputs,
     Minibatches batches,
-    JavaRDD<Frame> validation,
-    JavaRDD<Frame> test,
+    HeldOut validation,
+    HeldOut test,
     long trainWindows,
     double prepareSeconds)
     implements AutoCloseable {
@@ -31,7 +30,7 @@ record PointData(
   }
 
   /** Releases whatever of a point's data exists (null: not made). */
-  static void release(Minibatches batches, JavaRDD<Frame> validation, JavaRDD<Frame> test) {
+  static void release(Minibatches batches, HeldOut validation, HeldOut test) {
     try {
       if (batches != null) {
         batches.close();
@@ -42,9 +41,9 @@ record PointData(
     }
   }
 
-  private static void unpersist(JavaRDD<?> rdd) {
-    if (rdd != null) {
-      rdd.unpersist(false);
+  private static void unpersist(HeldOut frames) {
+    if (frames != null) {
+      frames.close();
     }
   }
 }

@@ -2,18 +2,21 @@ package io.echolstm.sweep;
 
 import io.echolstm.config.Variant;
 import io.echolstm.eval.Metrics;
+import io.echolstm.results.ModelStore;
 import io.echolstm.results.PointIdentity;
 import io.echolstm.results.PointOutcome;
 import io.echolstm.results.Provenance;
 import io.echolstm.results.ResultRow;
 import java.time.Instant;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one point through its {@link PointStages} in its own Spark job group: prepares its data,
- * trains, evaluates and (when the plan says so) saves its network, releases its data, then commits
- * its row (after the model, so a committed row never names a missing model).
+ * trains, evaluates and releases its data; then hands the point to the run's {@link Committer},
+ * which (when the plan says so) saves its network and then commits its row (after the model, so a
+ * committed row never names a missing model) while the next point trains.
  */
 final class PointPipeline implements PointScheduler.Task {
   private static final Logger LOG = LoggerFactory.getLogger(PointPipeline.class);
@@ -22,20 +25,34 @@ final class PointPipeline implements PointScheduler.Task {
   private final PointStages stages;
   private final Provenance provenance;
   private final SweepProgress progress;
+  private final Committer committer;
 
-  PointPipeline(RunContext run, PointStages stages, Provenance provenance, SweepProgress progress) {
+  PointPipeline(
+      RunContext run,
+      PointStages stages,
+      Provenance provenance,
+      SweepProgress progress,
+      Committer committer) {
     this.run = run;
     this.stages = stages;
     this.provenance = provenance;
     this.progress = progress;
+    this.committer = committer;
   }
 
   /**
+   * Trains and evaluates the point and queues its commit; returns its row as it will be committed.
+   *
    * @throws PointFailedException whatever the point threw (a Spark exception, an {@link Error} such
-   *     as an assertion or out-of-memory error), naming the point and the stage
+   *     as an assertion or out-of-memory error), naming the point and the stage; or, before the
+   *     point starts, an earlier point's failed commit
    */
   @Override
   public ResultRow run(PlannedPoint planned) {
+    PointFailedException earlier = committer.failure();
+    if (earlier != null) {
+      throw earlier;
+    }
     SweepPoint point = planned.point();
     String tag = planned.progress();
     LOG.info("{} [{}]: starting, point id {}", tag, point.label(), point.id());
@@ -43,22 +60,9 @@ final class PointPipeline implements PointScheduler.Task {
     PointStage stage = new PointStage();
     try {
       stage.enter("preparing data");
-      ResultRow row = trainAndEvaluate(planned, stage);
-      stage.enter("committing");
-      stages.commit().commit(planned, row);
-      LOG.info(
-          "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s ({});"
-              + " committed",
-          tag,
-          point.label(),
-          String.format("%.4f", row.outcome().accuracy()),
-          String.format("%.4f", row.outcome().chanceAccuracy()),
-          String.format("%.4f", row.outcome().loss()),
-          row.outcome().evalWindows(),
-          String.format("%.1f", row.outcome().trainSeconds()),
-          row.outcome().stopReason());
-      LOG.info("sweep: {}", progress.pointDone(System.nanoTime()));
-      return row;
+      Finished finished = trainAndEvaluate(planned, stage);
+      committer.submit(planned, at -> commit(planned, finished, at));
+      return finished.row();
     } catch (Throwable t) {
       // Errors too: an AssertionError or an OutOfMemoryError must reach the user as this point's
       // failure, not as a bare "Exception in thread main".
@@ -68,26 +72,62 @@ final class PointPipeline implements PointScheduler.Task {
     }
   }
 
-  /** The point's row from its stages up to the save; its data is released before it returns. */
-  private ResultRow trainAndEvaluate(PlannedPoint planned, PointStage stage) {
+  /** A point trained and evaluated: its row, and the network its model file holds. */
+  private record Finished(ResultRow row, MultiLayerNetwork network) {}
+
+  /** Saves the point's network when the plan says so, then commits its row (the committer's). */
+  private void commit(PlannedPoint planned, Finished finished, PointStage stage) {
+    SweepPoint point = planned.point();
+    ResultRow row = finished.row();
+    run.jsc().setJobGroup(point.id(), planned.progress() + " " + point.label(), false);
+    try {
+      if (planned.saveModel()) {
+        stage.enter("saving the model");
+        stages.save().save(planned, finished.network());
+      }
+      stage.enter("committing");
+      stages.commit().commit(planned, row);
+    } finally {
+      run.jsc().clearJobGroup();
+    }
+    LOG.info(
+        "{} [{}]: accuracy {} (chance {}), loss {}, {} eval windows, trained {} s ({});"
+            + " committed",
+        planned.progress(),
+        point.label(),
+        String.format("%.4f", row.outcome().accuracy()),
+        String.format("%.4f", row.outcome().chanceAccuracy()),
+        String.format("%.4f", row.outcome().loss()),
+        row.outcome().evalWindows(),
+        String.format("%.1f", row.outcome().trainSeconds()),
+        row.outcome().stopReason());
+    LOG.info("sweep: {}", progress.pointDone(System.nanoTime()));
+  }
+
+  /**
+   * The point's row up to the evaluation, naming the model file the committer will save when the
+   * plan says so; its data is released before it returns.
+   */
+  private Finished trainAndEvaluate(PlannedPoint planned, PointStage stage) {
     Instant started = Instant.now();
     try (PointData data = stages.prepare().prepare(planned)) {
       stage.enter("training");
       PointTrainer.Trained trained = stages.train().train(planned, data, stage);
       stage.enter("evaluating");
+      long testing = System.nanoTime();
       PointStages.Tested tested = stages.evaluate().evaluate(planned, data, trained.network());
-      String modelPath = null;
-      if (planned.saveModel()) {
-        stage.enter("saving the model");
-        modelPath = stages.save().save(planned, trained.network());
-      }
+      double testSeconds = (System.nanoTime() - testing) / 1e9;
       SweepPoint point = planned.point();
-      return new ResultRow(
-          new PointIdentity(
-              run.runId(), point.id(), point.key(), point.experiment(), point.control()),
-          point.withWorkers(trained.workers()),
-          outcome(point, data, trained, tested, modelPath, started),
-          provenance);
+      String modelPath =
+          planned.saveModel() ? ModelStore.relativePath(run.runId(), point.id()) : null;
+      ResultRow row =
+          new ResultRow(
+              new PointIdentity(
+                  run.runId(), point.id(), point.key(), point.experiment(), point.control()),
+              point.withWorkers(trained.workers()),
+              outcome(point, data, trained, tested, testSeconds, modelPath, started),
+              provenance);
+      return new Finished(row, trained.network());
     }
   }
 
@@ -97,6 +137,7 @@ final class PointPipeline implements PointScheduler.Task {
       PointData data,
       PointTrainer.Trained trained,
       PointStages.Tested tested,
+      double testSeconds,
       String modelPath,
       Instant started) {
     Variant variant = point.variant();
@@ -121,6 +162,8 @@ final class PointPipeline implements PointScheduler.Task {
         trained.history(),
         trained.seconds(),
         data.prepareSeconds(),
+        trained.validationSeconds(),
+        testSeconds,
         trained.windows() / Math.max(trained.seconds(), 1e-9),
         trained.score(),
         tested.sampleExpected(),

@@ -46,7 +46,8 @@ interface PointTrainer {
       Metrics validation,
       long windows,
       double seconds,
-      double score) {
+      double score,
+      double validationSeconds) {
     public Trained {
       history = List.copyOf(history);
     }

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
  * @param defaultParallelism Spark's default parallelism as resolved once, when the run started:
  *     what {@code train.workers=auto} means for every point of the run, as its plan records it
  * @param guard the run's lease, checked before each commit
+ * @param sequences the run's generated sequences, shared by its points
  */
 record RunContext(
     SparkSession spark,
@@ -17,4 +18,5 @@ record RunContext(
     ResultsTable results,
     String runId,
     int defaultParallelism,
-    RunGuard guard) {}
+    RunGuard guard,
+    SequenceCache sequences) {}

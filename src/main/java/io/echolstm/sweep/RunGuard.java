@@ -2,6 +2,7 @@ package io.echolstm.sweep;
 
 import io.echolstm.config.SettingsException;
 import io.echolstm.config.TrainSettings;
+import io.echolstm.files.FileRefusedException;
 import io.echolstm.results.ResultsTable;
 import io.echolstm.results.RunLease;
 import io.echolstm.results.RunRecord;
@@ -145,6 +146,9 @@ public final class RunGuard implements AutoCloseable {
     RunLease lease;
     try {
       lease = RunLease.take(fs, ResultsTable.runDirectory(dir, runId), runId, timing);
+    } catch (RunLease.UnusableException e) {
+      closeQuietly(fs);
+      throw new SettingsException("--run-id", e.getMessage());
     } catch (RunLease.HeldException e) {
       closeQuietly(fs);
       throw new SettingsException(
@@ -177,7 +181,19 @@ public final class RunGuard implements AutoCloseable {
   /** Before Spark: the points and the master against the recorded plan. */
   private void checkRecordedPlan() {
     try {
-      recorded = RunRecord.read(fs, runDirectory());
+      recorded = RunRecord.read(fs, runDirectory(), planned.readBound());
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof FileRefusedException) {
+        // A directory or device where the record belongs: --overwrite could not replace it either.
+        throw new SettingsException(
+            "--run-id",
+            "run "
+                + runId
+                + " cannot be checked: "
+                + e.getCause().getMessage()
+                + "; remove it, or start another run with a new --run-id");
+      }
+      throw e;
     } catch (IllegalStateException e) {
       if (!overwrite) {
         throw new SettingsException(

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -89,12 +90,24 @@ public final class SweepRunner {
     }
     Set<String> done = overwrite ? Set.of() : results.committedPoints(runId);
     Provenance provenance = Provenance.of(spark);
-    List<SweepPoint> points = plan.points();
-    RunContext run = new RunContext(spark, jsc, results, runId, defaultParallelism, guard);
-    PointStages pointStages = stages.apply(run);
-    if (!plan.searches().isEmpty()) {
-      return runSearches(plan, done, run, pointStages, provenance);
+    try (SequenceCache sequences = new SequenceCache(spark)) {
+      RunContext run =
+          new RunContext(spark, jsc, results, runId, defaultParallelism, guard, sequences);
+      PointStages pointStages = stages.apply(run);
+      return plan.searches().isEmpty()
+          ? runGrid(plan, done, run, pointStages, provenance)
+          : runSearches(plan, done, run, pointStages, provenance);
     }
+  }
+
+  /** Runs a plan without searches: every point the run has not committed, in plan order. */
+  private Summary runGrid(
+      SweepPlan plan,
+      Set<String> done,
+      RunContext run,
+      PointStages pointStages,
+      Provenance provenance) {
+    List<SweepPoint> points = plan.points();
     List<PlannedPoint> todo = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
       SweepPoint point = points.get(i);
@@ -108,10 +121,18 @@ public final class SweepRunner {
     }
     int concurrency = Math.min(Math.max(1, todo.size()), concurrency(plan));
     LOG.info("{} points to train, {} at a time", todo.size(), concurrency);
-    PointPipeline pipeline =
-        new PointPipeline(
-            run, pointStages, provenance, new SweepProgress(todo.size(), System.nanoTime()));
-    new PoolScheduler(concurrency).run(todo, pipeline);
+    runAndCommit(
+        concurrency,
+        committer ->
+            new PoolScheduler(concurrency)
+                .run(
+                    todo,
+                    new PointPipeline(
+                        run,
+                        pointStages,
+                        provenance,
+                        new SweepProgress(todo.size(), System.nanoTime()),
+                        committer)));
     return new Summary(
         todo.size(), points.size() - todo.size(), points.stream().map(SweepPoint::id).toList());
   }
@@ -153,7 +174,11 @@ public final class SweepRunner {
         concurrency);
     SweepProgress progress = new SweepProgress(bound, true, System.nanoTime());
     SearchScheduler scheduler = new SearchScheduler(concurrency, committed, progress::fewer);
-    scheduler.run(todo, new PointPipeline(run, pointStages, provenance, progress));
+    runAndCommit(
+        concurrency,
+        committer ->
+            scheduler.run(
+                todo, new PointPipeline(run, pointStages, provenance, progress, committer)));
     Set<String> probed = scheduler.probed();
     List<String> ids =
         points.stream()
@@ -177,6 +202,28 @@ public final class SweepRunner {
       }
     }
     return reached;
+  }
+
+  /**
+   * Runs {@code points} (handed the run's {@link Committer}) and waits for their commits. A
+   * training failure is rethrown after the points already finished are committed; a commit failure
+   * when nothing else failed.
+   */
+  private void runAndCommit(int concurrency, Consumer<Committer> points) {
+    Committer committer = new Committer(concurrency);
+    try {
+      points.accept(committer);
+    } catch (RuntimeException | Error e) {
+      try {
+        committer.close();
+      } catch (PointFailedException commitFailure) {
+        if (commitFailure != e) {
+          e.addSuppressed(commitFailure);
+        }
+      }
+      throw e;
+    }
+    committer.close();
   }
 
   /**

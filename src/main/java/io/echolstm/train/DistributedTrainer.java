@@ -1,104 +1,78 @@
 package io.echolstm.train;
 
+import io.echolstm.config.Averaging;
 import io.echolstm.config.TrainSettings;
-import org.apache.spark.api.java.JavaRDD;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * Fits a network with dl4j-spark parameter averaging, one {@link #fit} per chunk of training data,
- * so the caller can evaluate between chunks. Closing it deletes the training master's export files.
+ * Fits one network by parameter averaging over a point's cached {@link Minibatches}, one {@link
+ * #fit} per chunk of an epoch, so the caller can evaluate between chunks. Closing it releases what
+ * it holds on the driver and the executors.
  */
-public final class DistributedTrainer implements AutoCloseable {
-  private final JavaSparkContext jsc;
-  private final ParameterAveragingTrainingMaster master;
-  private final SparkDl4jMultiLayer net;
-  private final int workers;
-  private final String exportDirectory;
-  private double seconds;
-  private long windows;
+public interface DistributedTrainer extends AutoCloseable {
 
   /**
+   * The trainer {@code averaging} names.
+   *
    * @param defaultParallelism what {@code train.workers=auto} resolves to: the run's value, fixed
    *     when it started, so every point of a run trains with the worker count its plan records
-   * @param exportDirectory where the Export approach writes its minibatch files; deleted first
-   *     (files a crashed run left there) and again by {@link #close}
+   * @param exportDirectory where dl4j-spark's Export approach writes its minibatch files
    */
-  public DistributedTrainer(
+  static DistributedTrainer create(
+      Averaging averaging,
       JavaSparkContext jsc,
       MultiLayerConfiguration conf,
       TrainSettings train,
       int defaultParallelism,
       long seed,
       String exportDirectory) {
-    this.jsc = jsc;
-    this.exportDirectory = exportDirectory;
-    this.workers = train.resolveWorkers(defaultParallelism);
-    deleteExportDirectory();
-    this.master = TrainingMasters.parameterAveraging(train, workers, seed, exportDirectory);
-    this.net = new SparkDl4jMultiLayer(jsc, conf, master);
+    return switch (averaging) {
+      case RESIDENT ->
+          new ResidentAveraging(
+              jsc,
+              conf,
+              train.resolveWorkers(defaultParallelism),
+              train.averagingFrequency(),
+              train.saveUpdater(),
+              train.collectStats());
+      case DL4J_SPARK ->
+          new Dl4jSparkTrainer(jsc, conf, train, defaultParallelism, seed, exportDirectory);
+    };
   }
 
   /**
-   * One pass over {@code data} (minibatch {@code DataSet}s, see {@link Minibatches}), which holds
-   * {@code windows} training windows.
+   * Chunks are cut at multiples of this many minibatches per worker ({@link
+   * Minibatches#chunkExamples(int, int, int, int)}): the minibatches of an averaging round, so that
+   * no chunk ends with a short round.
    */
-  public void fit(JavaRDD<DataSet> data, long windows) {
-    long start = System.nanoTime();
-    net.fit(data);
-    seconds += (System.nanoTime() - start) / 1e9;
-    this.windows += windows;
-  }
+  int chunkUnit();
 
-  /** Wall time spent in {@link #fit} so far (with the Export approach, export included). */
-  public double seconds() {
-    return seconds;
-  }
+  /**
+   * Fits chunk {@code chunk} of {@code chunks} of epoch {@code epoch}, cut at multiples of {@link
+   * #chunkUnit()}, which holds {@code windows} training windows.
+   */
+  void fit(Minibatches batches, int epoch, int chunk, int chunks, long windows);
+
+  /** Wall time spent in {@link #fit} so far. */
+  double seconds();
 
   /** Training windows fitted so far. */
-  public long windows() {
-    return windows;
-  }
+  long windows();
 
-  /** The last minibatch score (cross-entropy) reported by the training master. */
-  public double score() {
-    return net.getScore();
-  }
+  /** The mean of the workers' last minibatch scores (cross-entropy) of the last round. */
+  double score();
 
-  /** The network as averaged after the last epoch. */
-  public MultiLayerNetwork network() {
-    return net.getNetwork();
-  }
+  /** The network as averaged after the last {@link #fit}. */
+  MultiLayerNetwork network();
 
-  public int workers() {
-    return workers;
-  }
+  int workers();
 
-  /** dl4j-spark's timing of its phases so far, when the settings asked for it. */
-  public java.util.Optional<String> trainingStats() {
-    var stats = net.getSparkTrainingStats();
-    return stats == null
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(stats.statsAsString());
-  }
+  /** The time split of training so far, when the settings asked for it. */
+  Optional<String> trainingStats();
 
   @Override
-  public void close() {
-    // deleteTempFiles removes only <export dir>/<master UID>/<RDD id>/, not the directories above.
-    master.deleteTempFiles(jsc);
-    deleteExportDirectory();
-  }
-
-  private void deleteExportDirectory() {
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(exportDirectory);
-    try {
-      path.getFileSystem(jsc.hadoopConfiguration()).delete(path, true);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot delete " + exportDirectory, e);
-    }
-  }
+  void close();
 }

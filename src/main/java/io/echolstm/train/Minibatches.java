@@ -82,17 +82,67 @@ public final class Minibatches implements AutoCloseable {
    * chunks of one epoch cover every minibatch exactly once.
    */
   public JavaRDD<DataSet> chunk(int epoch, int chunk, int chunks) {
+    return chunk(epoch, chunk, chunks, 1);
+  }
+
+  /** As {@link #chunk(int, int, int)}, cut at multiples of {@code unit} ({@link #selected}). */
+  public JavaRDD<DataSet> chunk(int epoch, int chunk, int chunks, int unit) {
     return cached
-        .mapPartitionsWithIndex(new SelectChunk(seed, epoch, chunk, chunks), true)
+        .mapPartitionsWithIndex(new SelectChunk(seed, epoch, chunk, chunks, unit), true)
         .map(new Encode(inputs));
+  }
+
+  /**
+   * The most minibatches any partition has in chunk {@code chunk} of {@code chunks} cut in whole
+   * {@code unit}s ({@link #selected}), computed on the driver from the sizes alone.
+   */
+  int longestChunk(int chunk, int chunks, int unit) {
+    int most = 0;
+    for (int[] s : sizes) {
+      int[] b = bounds(s.length, chunk, chunks, unit);
+      most = Math.max(most, b[1] - b[0]);
+    }
+    return most;
+  }
+
+  /**
+   * Chunks per epoch for about {@code wanted} of them, at least one, and no more than the longest
+   * partition has {@code unit}s of minibatches (so no chunk is empty everywhere).
+   */
+  public int chunksPerEpoch(long wanted, int unit) {
+    int most = 0;
+    for (int[] s : sizes) {
+      most = Math.max(most, (s.length + unit - 1) / unit);
+    }
+    return (int) Math.max(1, Math.min(Math.max(1, most), wanted));
+  }
+
+  /** The cached minibatches, one partition per worker, for trainers of this package. */
+  JavaRDD<PackedBatch> cached() {
+    return cached;
+  }
+
+  /** The seed of the epochs' minibatch order ({@link #selected}). */
+  long seed() {
+    return seed;
+  }
+
+  /** How the minibatches are encoded for the network. */
+  Inputs inputs() {
+    return inputs;
   }
 
   /** Examples in {@link #chunk}, computed on the driver from the sizes alone. */
   public long chunkExamples(int epoch, int chunk, int chunks) {
+    return chunkExamples(epoch, chunk, chunks, 1);
+  }
+
+  /** Examples in a chunk cut in whole {@code unit}s ({@link #selected}), from the sizes alone. */
+  public long chunkExamples(int epoch, int chunk, int chunks, int unit) {
     long n = 0;
     for (int p = 0; p < sizes.size(); p++) {
       int[] s = sizes.get(p);
-      for (int i : selected(s.length, seed, epoch, p, chunk, chunks)) {
+      for (int i : selected(s.length, seed, epoch, p, chunk, chunks, unit)) {
         n += s[i];
       }
     }
@@ -104,6 +154,16 @@ public final class Minibatches implements AutoCloseable {
    * 0..n-1} per (seed, epoch, partition), cut into {@code chunks} nearly equal consecutive slices.
    */
   static int[] selected(int n, long seed, int epoch, int partition, int chunk, int chunks) {
+    return selected(n, seed, epoch, partition, chunk, chunks, 1);
+  }
+
+  /**
+   * As {@link #selected(int, long, int, int, int, int)}, the slices cut only at multiples of {@code
+   * unit} (an averaging round's minibatches), so every chunk but the epoch's last holds whole
+   * units. With {@code unit} 1 the slices are the same.
+   */
+  static int[] selected(
+      int n, long seed, int epoch, int partition, int chunk, int chunks, int unit) {
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) {
       perm[i] = i;
@@ -118,11 +178,18 @@ public final class Minibatches implements AutoCloseable {
       perm[i] = perm[j];
       perm[j] = t;
     }
-    int from = (int) ((long) chunk * n / chunks);
-    int to = (int) ((long) (chunk + 1) * n / chunks);
-    int[] out = new int[to - from];
-    System.arraycopy(perm, from, out, 0, out.length);
+    int[] b = bounds(n, chunk, chunks, unit);
+    int[] out = new int[b[1] - b[0]];
+    System.arraycopy(perm, b[0], out, 0, out.length);
     return out;
+  }
+
+  /** {@code [from, to)} of a chunk's slice of {@code n} minibatches cut at multiples of unit. */
+  private static int[] bounds(int n, int chunk, int chunks, int unit) {
+    long units = (n + (long) unit - 1) / unit;
+    int from = (int) Math.min(n, unit * ((long) chunk * units / chunks));
+    int to = (int) Math.min(n, unit * ((long) (chunk + 1) * units / chunks));
+    return new int[] {from, to};
   }
 
   @Override
@@ -186,12 +253,14 @@ public final class Minibatches implements AutoCloseable {
     private final int epoch;
     private final int chunk;
     private final int chunks;
+    private final int unit;
 
-    SelectChunk(long seed, int epoch, int chunk, int chunks) {
+    SelectChunk(long seed, int epoch, int chunk, int chunks, int unit) {
       this.seed = seed;
       this.epoch = epoch;
       this.chunk = chunk;
       this.chunks = chunks;
+      this.unit = unit;
     }
 
     @Override
@@ -199,7 +268,7 @@ public final class Minibatches implements AutoCloseable {
       List<PackedBatch> all = new ArrayList<>();
       batches.forEachRemaining(all::add);
       List<PackedBatch> out = new ArrayList<>();
-      for (int i : selected(all.size(), seed, epoch, partition, chunk, chunks)) {
+      for (int i : selected(all.size(), seed, epoch, partition, chunk, chunks, unit)) {
         out.add(all.get(i));
       }
       return out.iterator();

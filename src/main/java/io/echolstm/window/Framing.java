@@ -15,8 +15,9 @@ import java.util.List;
  *   <li>masked: positions {@code t >= L}; input steps before the sequence start are masked;
  *   <li>whole-sequence: positions {@code t >= L}; input {@code s[0..t]} padded with masked steps to
  *       the sequence length;
- *   <li>seq2seq: positions {@code t >= W-1}; input {@code s[t-W+1..t]}; at step {@code k} (absolute
- *       position {@code p}) the label {@code s[p-L]}, masked where {@code p-L < 0};
+ *   <li>seq2seq: positions {@code t >= max(W-1, L)}; input {@code s[t-W+1..t]}; at step {@code k}
+ *       (absolute position {@code p}) the label {@code s[p-L]}, masked where {@code p-L < 0} (a
+ *       window ending before {@code t = L} would have every label masked, and is not framed);
  *   <li>stateful: one frame per sequence, the stateless-style windows of positions {@code t >= W-1}
  *       concatenated, each window's label {@code s[t-L]} on its last step (masked where {@code t-L
  *       < 0}), every other step's label masked. Every unmasked label is reachable, for any lag:
@@ -28,12 +29,16 @@ import java.util.List;
 public final class Framing {
   private Framing() {}
 
-  /** Positions of a stateful sequence's samples start here. */
+  /**
+   * The position of a sequence's first sample (a stateful frame's first window). Every variant's
+   * samples carry at least one label from there on, except the stateful frame's windows before
+   * {@code t = lag}, which it holds for the state they carry.
+   */
   public static int firstPosition(Variant variant, int window, int lag) {
     return switch (variant) {
-      case STATELESS -> Math.max(window - 1, lag);
+      case STATELESS, SEQ2SEQ -> Math.max(window - 1, lag);
       case MASKED, WHOLE_SEQUENCE -> lag;
-      case SEQ2SEQ, STATEFUL -> window - 1;
+      case STATEFUL -> window - 1;
     };
   }
 
@@ -43,9 +48,9 @@ public final class Framing {
   }
 
   /**
-   * The samples of {@link #samplesPerSequence} that carry a label. Only a stateful frame holds
-   * windows without one (positions {@code t < lag}: the value precedes the sequence); they are fed
-   * for the state they carry, not counted as training windows.
+   * The samples of {@link #samplesPerSequence} that carry a label: what the results count as
+   * windows, in every variant. Only a stateful frame holds windows without one (positions {@code t
+   * < lag}: the value precedes the sequence); they are fed for the state they carry, not counted.
    */
   public static int labelledSamplesPerSequence(Variant variant, int length, int window, int lag) {
     return variant == Variant.STATEFUL

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
@@ -26,10 +27,18 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@link Framing} in Spark SQL: {@code lag(value, k) OVER (PARTITION BY seq_id ORDER BY pos)} for
- * each step of the window and for the labels (the tutorial's pandas {@code shift}/{@code concat}),
- * a running {@code collect_list} for whole sequences, and a per-sequence aggregate for the stateful
- * variant. Masked steps and labels are {@value Frame#MISSING}.
+ * {@link Framing} in Spark SQL, over {@code (PARTITION BY seq_id ORDER BY pos)}: a window's steps
+ * are one {@code collect_list(value)} over a rows frame ({@code ROWS BETWEEN W-1 PRECEDING AND
+ * CURRENT ROW}; a seq2seq window's labels the same frame {@code lag} rows further back), padded at
+ * the front with {@value Frame#MISSING} where the frame starts before the sequence; a last-step
+ * label is {@code lag(value, lag)} (the tutorial's pandas {@code shift}/{@code concat}); whole
+ * sequences are a running {@code collect_list}, and the stateful variant a per-sequence aggregate
+ * of its windows.
+ *
+ * <p>The query has the same few expressions at any window length, and each row's frame costs time
+ * in proportion to its window: framing is linear in the values it outputs. (One {@code lag()} per
+ * step, as before, made the query itself grow with the window: window 300 took 31 s to plan and
+ * frame a single window.)
  */
 public final class WindowFrames {
   /**
@@ -51,9 +60,8 @@ public final class WindowFrames {
   private WindowFrames() {}
 
   /**
-   * Frames a {@code (seq_id, pos, value)} DataFrame. Sequences are co-located by {@code seq_id}
-   * into {@code partitions} partitions first, so the window functions need no further shuffle and
-   * each partition's output is ordered by {@code (seq_id, pos)}, the same on every run.
+   * Frames a {@code (seq_id, pos, value)} DataFrame: {@link #colocate co-located} into {@code
+   * partitions} partitions first, then {@link #frame(Dataset, Variant, int, int, int) framed}.
    */
   public static Dataset<Row> frame(
       Dataset<Row> sequences,
@@ -62,8 +70,26 @@ public final class WindowFrames {
       int lagSteps,
       int sequenceLength,
       int partitions) {
+    return frame(colocate(sequences, partitions), variant, window, lagSteps, sequenceLength);
+  }
+
+  /**
+   * {@code sequences} with each sequence's rows in one of {@code partitions} partitions (hashed by
+   * {@code seq_id}): the only shuffle framing needs. Cache the result to frame it several times
+   * (for several points) with no shuffle at all: Spark knows the cached rows' partitioning.
+   */
+  public static Dataset<Row> colocate(Dataset<Row> sequences, int partitions) {
+    return sequences.repartition(partitions, col("seq_id"));
+  }
+
+  /**
+   * Frames {@code colocated} ({@link #colocate}): each partition's output is ordered by {@code
+   * (seq_id, pos)}, the same on every run, and partitioned as its input, so the window functions
+   * add no shuffle.
+   */
+  public static Dataset<Row> frame(
+      Dataset<Row> colocated, Variant variant, int window, int lagSteps, int sequenceLength) {
     WindowSpec bySequence = Window.partitionBy("seq_id").orderBy("pos");
-    Dataset<Row> colocated = sequences.repartition(partitions, col("seq_id"));
     int first = Framing.firstPosition(variant, window, lagSteps);
     boolean inWindow = lagSteps < window;
     Dataset<Row> framed =
@@ -72,7 +98,7 @@ public final class WindowFrames {
               colocated.select(
                   col("seq_id"),
                   col("pos"),
-                  array(steps(window, 0, bySequence)).as("features"),
+                  span(window - 1, 0, bySequence).as("features"),
                   array(shifted(lagSteps, bySequence)).as("labels"),
                   array(lit(inWindow)).as("reachable"));
           case WHOLE_SEQUENCE ->
@@ -90,23 +116,23 @@ public final class WindowFrames {
                   array(shifted(lagSteps, bySequence)).as("labels"),
                   array(lit(true)).as("reachable"));
           case SEQ2SEQ -> {
-            Column[] reachable = new Column[window];
+            boolean[] reachable = new boolean[window];
             for (int k = 0; k < window; k++) {
-              reachable[k] = lit(k >= lagSteps);
+              reachable[k] = k >= lagSteps;
             }
             yield colocated.select(
                 col("seq_id"),
                 col("pos"),
-                array(steps(window, 0, bySequence)).as("features"),
-                array(steps(window, lagSteps, bySequence)).as("labels"),
-                array(reachable).as("reachable"));
+                span(window - 1, 0, bySequence).as("features"),
+                span(window - 1 + lagSteps, lagSteps, bySequence).as("labels"),
+                lit(reachable).as("reachable"));
           }
           case STATEFUL ->
               colocated
                   .select(
                       col("seq_id"),
                       col("pos"),
-                      array(steps(window, 0, bySequence)).as("features"),
+                      span(window - 1, 0, bySequence).as("features"),
                       shifted(lagSteps, bySequence).as("label"))
                   .where(col("pos").geq(first))
                   .groupBy("seq_id")
@@ -138,13 +164,16 @@ public final class WindowFrames {
         .sortWithinPartitions("seq_id", "pos");
   }
 
-  /** The window's steps, oldest first, each shifted a further {@code extraLag} back. */
-  private static Column[] steps(int window, int extraLag, WindowSpec bySequence) {
-    Column[] steps = new Column[window];
-    for (int k = 0; k < window; k++) {
-      steps[k] = shifted(window - 1 - k + extraLag, bySequence);
-    }
-    return steps;
+  /**
+   * The values {@code from} to {@code to} positions back ({@code from >= to >= 0}), oldest first:
+   * one {@code collect_list} over that rows frame, padded at the front with {@value Frame#MISSING}
+   * to {@code from - to + 1} values where the frame reaches before the sequence start.
+   */
+  private static Column span(int from, int to, WindowSpec bySequence) {
+    Column values =
+        collect_list(col("value"))
+            .over(bySequence.rowsBetween(-(long) from, to == 0 ? Window.currentRow() : -(long) to));
+    return concat(array_repeat(lit(Frame.MISSING), lit(from - to + 1).minus(size(values))), values);
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.echolstm.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -77,6 +79,117 @@ class ConfigLoaderTest {
     ExperimentSettings e = new ConfigLoader().file(first).file(second).load(List.of()).get(0);
     assertEquals(List.of(2L), e.seed());
     assertEquals(20, e.data().values());
+  }
+
+  /**
+   * Issue 16: a later file's plain key did not override an earlier file's experiment.NAME.KEY, so
+   * layered files silently kept the earlier value. Files are layers, as --set is: the later layer
+   * decides, and within one layer the scoped key wins.
+   */
+  @Test
+  void aLaterFilesPlainKeyOverridesAnEarlierFilesScopedKey() throws IOException {
+    Path base = dir.resolve("base.properties");
+    Path fast = dir.resolve("fast.properties");
+    Files.writeString(
+        base,
+        "experiments = a, b\n"
+            + "train.epochs = 5\n"
+            + "experiment.a.train.epochs = 7\n"
+            + "experiment.b.model.hidden = 30\n");
+    Files.writeString(fast, "train.epochs = 1\nexperiment.b.model.hidden = 40\nmodel.hidden = 9\n");
+    List<String> notices = new java.util.ArrayList<>();
+    List<ExperimentSettings> all;
+    try (var captured = LogCapture.of(ConfigLoader.class, notices)) {
+      all = new ConfigLoader().file(base).file(fast).load(List.of());
+    }
+    assertEquals(1, all.get(0).train().epochs(), "a: the later file's train.epochs");
+    assertEquals(1, all.get(1).train().epochs());
+    assertEquals(List.of(9), all.get(0).model().hidden());
+    assertEquals(List.of(40), all.get(1).model().hidden(), "b: the later file's scoped key");
+    assertEquals(1, notices.size(), notices.toString());
+    assertTrue(
+        notices.get(0).contains("train.epochs = 1 in " + fast)
+            && notices
+                .get(0)
+                .contains("overrides experiment.a.train.epochs = 7 in the earlier " + base),
+        notices.get(0));
+
+    // The other order: the earlier layer's plain key is overridden by nothing, the scoped one wins.
+    List<ExperimentSettings> reversed = new ConfigLoader().file(fast).file(base).load(List.of());
+    assertEquals(7, reversed.get(0).train().epochs());
+    assertEquals(5, reversed.get(1).train().epochs());
+    assertEquals(List.of(30), reversed.get(1).model().hidden());
+    // --set is the last layer: its plain key overrides every file's scoped key.
+    assertEquals(
+        2,
+        new ConfigLoader()
+            .file(base)
+            .set("train.epochs=2")
+            .load(List.of())
+            .get(0)
+            .train()
+            .epochs());
+  }
+
+  @Test
+  void anErrorNamesTheKeyOfTheLayerThatWon() throws IOException {
+    Path base = dir.resolve("base.properties");
+    Path later = dir.resolve("later.properties");
+    Files.writeString(base, "experiments = a\nexperiment.a.sweep.windows = 3\n");
+    Files.writeString(later, "sweep.windows = 0\n");
+    SettingsException e =
+        assertThrows(
+            SettingsException.class,
+            () -> new ConfigLoader().file(base).file(later).load(List.of()));
+    assertEquals("sweep.windows", e.key(), e.getMessage());
+  }
+
+  /**
+   * Issue 16: numbers such as 0x1p-3 or 1f were accepted as a learning rate (Java's parsers take
+   * hexadecimal, type suffixes, NaN, Infinity and other scripts' digits). Numbers are decimal.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "train.learning-rate=0x1p-3",
+        "train.learning-rate=1f",
+        "train.learning-rate=1d",
+        "train.learning-rate=1D",
+        "train.learning-rate=NaN",
+        "train.learning-rate=Infinity",
+        "train.learning-rate=1_000",
+        "train.learning-rate=1e",
+        "train.learning-rate=.",
+        "train.learning-rate=0.0\u0661",
+        "train.learning-rate=1,5",
+        "train.min-improvement=0x0p0",
+        "train.target-accuracy=0x1p-1",
+        "train.max-seconds=10f",
+        "data.values=\u0661\u0660",
+        "model.hidden=\u0661\u0660",
+        "seed=\u0664\u0662",
+        "train.epochs=0x10",
+        "train.batch-size=1e2",
+      })
+  void onlyPlainDecimalNumbersAreAccepted(String assignment) {
+    SettingsException e =
+        assertThrows(
+            SettingsException.class, () -> new ConfigLoader().set(assignment).load(List.of()));
+    assertEquals(assignment.substring(0, assignment.indexOf('=')), e.key(), e.getMessage());
+    assertTrue(e.getMessage().contains("expected "), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0.01, 0.01", ".5, 0.5", "5., 5.0", "1e-3, 0.001", "1E-3, 0.001", "+0.25, 0.25"})
+  void decimalNumbersAreAccepted(String text, double value) {
+    assertEquals(
+        value,
+        new ConfigLoader()
+            .set("train.learning-rate=" + text)
+            .load(List.of())
+            .get(0)
+            .train()
+            .learningRate());
   }
 
   @Test

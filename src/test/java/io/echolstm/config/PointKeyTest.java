@@ -57,7 +57,8 @@ class PointKeyTest {
             OptionalDouble.of(0.99),
             OptionalDouble.of(60),
             0,
-            0.0);
+            0.0,
+            Averaging.RESIDENT);
     SweepPoint p =
         new SweepPoint(
             "x",
@@ -157,10 +158,22 @@ class PointKeyTest {
         "seed=7",
         "seed=7,42",
         "data.partitions=3",
-        "sweep.variants=masked"
+        "sweep.variants=masked",
+        "train.averaging=dl4j-spark"
       })
   void changingASettingChangesTheId(String assignment) {
     assertNotEquals(point().id(), point(assignment).id(), assignment);
+  }
+
+  /**
+   * train.averaging came after the frozen key: its default leaves keys alone, dl4j-spark is keyed.
+   */
+  @Test
+  void theAveragingSettingIsKeyedOnlyAwayFromItsDefault() {
+    assertEquals(point().key(), point("train.averaging=resident").key());
+    assertTrue(
+        point("train.averaging=dl4j-spark").key().endsWith(" averaging=dl4j-spark"),
+        point("train.averaging=dl4j-spark").key());
   }
 
   @Test

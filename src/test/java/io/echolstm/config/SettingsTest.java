@@ -62,15 +62,16 @@ class SettingsTest {
           readmeRows.stream().anyMatch(r -> r.startsWith("| `" + s.key() + "` |")),
           s.key() + ": no README row");
       assertTrue(Settings.usage().contains("  " + s.key() + " "), s.key() + ": not in --help");
-      // a run-level setting says so to the user; a per-point one is in the key and the table
+      // a run-level setting says so to the user; a per-point one is in the table, and in the key
+      // always when it is one of the first release's (later ones only when not at their default,
+      // see PointKey)
       assertEquals(!s.perPoint(), s.doc().contains("run-level"), s.key());
       if (s.perPoint()) {
         String name = s.pointKeyName().orElseThrow();
-        // the first release's settings always; one declared since only away from its default
         assertEquals(
             PointKey.FROZEN.contains(name),
             key.contains(" " + name + "="),
-            s.key() + " in point key " + key);
+            s.key() + ": in the default point's key " + key);
         String column = s.column().orElseThrow();
         StructField field = ResultsSchema.SCHEMA.apply(column);
         assertEquals(SQL_TYPES.get(s.columnType()), field.dataType(), column);

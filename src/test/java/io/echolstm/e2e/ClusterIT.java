@@ -107,9 +107,11 @@ class ClusterIT {
 
     checkRows(results, "cluster", List.of(0, 3));
     checkNothingLeft(sandbox, results, false);
-    // Stats were collected, on executors started with the clock conf/spark-cluster.conf names
-    // (their default NTP clock would fail the training tasks on a machine without internet).
-    assertTrue(outcome.stderr().contains("dl4j-spark training stats"), outcome.tail());
+    // Stats were collected (the resident workers' round times), on executors started with the
+    // clock conf/spark-cluster.conf names for dl4j-spark's stats (its default NTP clock would fail
+    // the training tasks of train.averaging=dl4j-spark on a machine without internet).
+    assertTrue(outcome.stderr().contains("training stats:"), outcome.tail());
+    assertTrue(outcome.stderr().contains("resident averaging: "), outcome.tail());
     for (Path log : cluster.executorLogs(app)) {
       String command = Files.readAllLines(log).get(0);
       assertTrue(

@@ -74,8 +74,19 @@ class CrashResumeIT {
         killed.stderr().matches("(?s).*point [23]/3 [^\\n]*; committed.*"),
         "only point 1 was committed before the kill:\n" + killed.tail());
 
-    // After the crash: exactly the committed point, and nothing half-written next to it.
-    assertEquals(List.of(), TableFiles.strays(results), "leftovers in the table after the crash");
+    // After the crash: exactly the committed point, and nothing half-written next to it but, at
+    // most, the hidden temporary model file of the next point: its model is saved while the point
+    // after it trains, so the kill can land mid-write; the rerun removes it (README, Reliability).
+    List<String> strays = TableFiles.strays(results);
+    assertTrue(
+        strays.stream()
+            .allMatch(
+                s ->
+                    s.matches(
+                        "_models/run_id="
+                            + RUN_ID
+                            + "/\\.\\.?point_id=p[0-9a-f]{16}\\.zip\\.tmp(\\.crc)?")),
+        "leftovers in the table after the crash: " + strays);
     List<Map<String, Object>> afterCrash =
         TableFiles.duckDb(results, "run_id, point_id, lag, accuracy", "");
     assertEquals(1, afterCrash.size(), "rows DuckDB sees after the crash: " + afterCrash);

@@ -35,13 +35,14 @@ import org.apache.spark.storage.RDDInfo;
  * flags ({@link #submitArgs}: a jar of this class and {@code spark.plugins}); the job's own jar
  * knows nothing of it.
  *
- * <p>A training task is a task of the stage that runs dl4j-spark's parameter-averaging workers: the
- * stage holding the RDD that {@code ParameterAveragingTrainingMaster} creates with {@code
- * mapPartitions} to fit each worker's minibatches (its call site, as Spark records it). The driver
- * side classifies every submitted stage that way (a listener); the executor side asks it, at the
- * start of each task (in the task thread), about the task's stage. The first training task an
- * executor JVM starts writes {@code <dir>/held-<pid>} with "{@code <pid> <TID> <stage>}" (the
- * executor's process id, the Spark task id and stage id) and waits until {@code <dir>/release}
+ * <p>A training task is a task of a stage that runs parameter-averaging workers: the stage holding
+ * the RDD that fits each worker's minibatches, created by the job's resident averaging ({@code
+ * mapPartitionsWithIndex} in {@code ResidentAveraging}) or by dl4j-spark's {@code
+ * ParameterAveragingTrainingMaster} ({@code mapPartitions}), by its call site as Spark records it.
+ * The driver side classifies every submitted stage that way (a listener); the executor side asks
+ * it, at the start of each task (in the task thread), about the task's stage. The first training
+ * task an executor JVM starts writes {@code <dir>/held-<pid>} with "{@code <pid> <TID> <stage>}"
+ * (the executor's process id, the Spark task id and stage id) and waits until {@code <dir>/release}
  * exists, at most {@link #MAX_WAIT_MINUTES} minutes, then runs. {@code <dir>/stages} has a line per
  * classified stage: "{@code <stage> training|other [call sites of its RDDs]}".
  */
@@ -51,9 +52,11 @@ public final class HoldFirstTrainingTask implements SparkPlugin {
 
   static final long MAX_WAIT_MINUTES = 10;
 
-  /** How Spark names the training workers' RDD (call sites end with the source line). */
-  static final String TRAINING_CALL_SITE =
-      "mapPartitions at ParameterAveragingTrainingMaster.java:";
+  /** How Spark names the training workers' RDDs (call sites end with the source line). */
+  static final List<String> TRAINING_CALL_SITES =
+      List.of(
+          "mapPartitionsWithIndex at ResidentAveraging.java:",
+          "mapPartitions at ParameterAveragingTrainingMaster.java:");
 
   /** The spark-submit flags that load the plugin from {@code jar} and hold tasks in {@code dir}. */
   static List<String> submitArgs(Path jar, Path dir) {
@@ -137,7 +140,8 @@ public final class HoldFirstTrainingTask implements SparkPlugin {
       while (rdds.hasNext()) {
         callSites.add(rdds.next().callSite());
       }
-      boolean isTraining = callSites.stream().anyMatch(c -> c.startsWith(TRAINING_CALL_SITE));
+      boolean isTraining =
+          callSites.stream().anyMatch(c -> TRAINING_CALL_SITES.stream().anyMatch(c::startsWith));
       try {
         Files.writeString(
             dir.resolve("stages"),

@@ -82,6 +82,34 @@ final class SweepProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A prefix that gives the launch the default handling of the stopping signals: a test JVM started
+   * in the background (by a non-interactive shell, or under nohup) passes SIGINT or SIGHUP on as
+   * ignored, and a JVM keeps an ignored signal ignored. Coreutils' {@code env --default-signal}
+   * resets them; where it is missing, the launch inherits what the test JVM has.
+   */
+  static final List<String> DEFAULT_SIGNALS = defaultSignals();
+
+  private static List<String> defaultSignals() {
+    List<String> prefix = List.of("env", "--default-signal=HUP,INT,TERM");
+    try {
+      Process p = new ProcessBuilder(concat(prefix, "true")).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor() == 0 ? prefix : List.of();
+    } catch (IOException e) {
+      return List.of();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+
+  private static List<String> concat(List<String> list, String last) {
+    List<String> out = new ArrayList<>(list);
+    out.add(last);
+    return out;
+  }
+
   private final Process process;
   private final Path out;
   private final Path err;
@@ -113,10 +141,25 @@ final class SweepProcess implements AutoCloseable {
   static SweepProcess start(
       Path logs, Sandbox sandbox, String master, List<String> submitArgs, List<String> args)
       throws IOException {
+    return start(logs, sandbox, master, submitArgs, Map.of(), args);
+  }
+
+  /**
+   * {@link #start(Path, Sandbox, String, List, List)} with more environment variables for run.sh
+   * (e.g. {@code DRIVER_MEMORY}), set last.
+   */
+  static SweepProcess start(
+      Path logs,
+      Sandbox sandbox,
+      String master,
+      List<String> submitArgs,
+      Map<String, String> environment,
+      List<String> args)
+      throws IOException {
     Files.createDirectories(logs);
     Path out = logs.resolve("stdout.txt");
     Path err = logs.resolve("stderr.txt");
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(DEFAULT_SIGNALS);
     command.add(ROOT.resolve("scripts/run.sh").toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.work().toFile());
@@ -133,6 +176,7 @@ final class SweepProcess implements AutoCloseable {
     submit.add("spark.hadoop.hadoop.tmp.dir=" + sandbox.hadoopTmp());
     submit.addAll(submitArgs);
     env.put("SPARK_SUBMIT_ARGS", String.join(" ", submit));
+    env.putAll(environment);
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
     return new SweepProcess(pb.start(), out, err);
   }
@@ -180,6 +224,22 @@ final class SweepProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * Sends {@code signal} (e.g. {@code TERM}) to the driver, as Ctrl-C ({@code INT}), {@code kill}
+   * ({@code TERM}) or a closed terminal ({@code HUP}) would: run.sh execs spark-submit, which execs
+   * the driver JVM, so the launch's process is the driver.
+   */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError(
+          "kill -" + signal + " failed: " + new String(kill.getInputStream().readAllBytes()));
+    }
   }
 
   /**

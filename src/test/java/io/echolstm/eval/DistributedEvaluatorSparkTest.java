@@ -14,7 +14,6 @@ import io.echolstm.window.WindowFrames;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,8 +40,8 @@ class DistributedEvaluatorSparkTest extends SparkTestSession {
     MultiLayerNetwork net =
         TinyModels.trained(new TinyModels.Problem(variant, VALUES, WINDOW, LAG, LENGTH), 0, 5);
     Inputs inputs = new Inputs(variant, VALUES, WINDOW);
-    JavaRDD<Frame> frames =
-        DistributedEvaluator.cache(
+    HeldOut frames =
+        HeldOut.cache(
             WindowFrames.frame(
                 SequenceFrames.generate(
                     spark, 23, Seeds.EVAL_STREAM, sequences, partitions, VALUES, LENGTH),
@@ -57,13 +56,13 @@ class DistributedEvaluatorSparkTest extends SparkTestSession {
       // Each partition's frames scored on the driver in the same batches as on its executor (a
       // float32 network's outputs for a frame may differ in the last bits with its batch).
       Metrics driver = Metrics.EMPTY;
-      for (List<Frame> partition : frames.glom().collect()) {
+      for (List<Frame> partition : frames.frames().glom().collect()) {
         driver = driver.plus(new Scorer(net, inputs, BATCH).score(partition.iterator()));
       }
       // The same per-label terms from the same batches; partial sums folded in whatever order
       // the partitions finish: equal up to the rounding of that order.
       ScorerTest.assertMetrics(driver, distributed, 1e-12 * driver.lossSum());
-      List<Frame> all = frames.collect();
+      List<Frame> all = frames.frames().collect();
       // Every frame and every unmasked label counted once.
       assertEquals(all.size(), distributed.samples());
       assertEquals(
@@ -80,9 +79,17 @@ class DistributedEvaluatorSparkTest extends SparkTestSession {
               .sorted(Comparator.comparingInt(Frame::pos))
               .toList();
       assertEquals(expected, sample, "sequence 0's frames in position order");
+      // The test stage's single job: the same metrics, and sequence 0 echoed as the driver echoes
+      // it (no frames of sequence 0: nothing echoed).
+      DistributedEvaluator.Scored scored =
+          DistributedEvaluator.evaluateWithSample(jsc, net, inputs, frames, BATCH, 0);
+      ScorerTest.assertMetrics(driver, scored.metrics(), 1e-12 * driver.lossSum());
+      int[][] echo = new Scorer(net, inputs, BATCH).expectedAndPredicted(expected);
+      assertEquals(Arrays.toString(echo[0]), Arrays.toString(scored.expected()));
+      assertEquals(Arrays.toString(echo[1]), Arrays.toString(scored.predicted()));
       return distributed;
     } finally {
-      frames.unpersist(false);
+      frames.close();
     }
   }
 

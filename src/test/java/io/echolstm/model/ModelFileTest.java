@@ -122,6 +122,41 @@ class ModelFileTest {
     return e;
   }
 
+  /** The bounds are derived from the sweep's ceilings: a model the sweep saves always fits. */
+  @Test
+  void theFileBoundHoldsTheLargestNetworkTheSweepBuilds() {
+    assertEquals(ceiling(io.echolstm.config.Settings.DATA_VALUES.range()), ModelFile.MAX_VALUES);
+    assertEquals(ceiling(io.echolstm.config.Settings.MODEL_HIDDEN.range()), ModelFile.MAX_HIDDEN);
+    for (Variant v : Variant.values()) {
+      // Counted from the configuration: the largest network is never allocated.
+      var conf =
+          NetworkFactory.build(
+              v,
+              (int) ModelFile.MAX_VALUES,
+              (int) ModelFile.MAX_HIDDEN,
+              0.01,
+              1,
+              2,
+              io.echolstm.config.LstmImplementation.FAST);
+      long params = 0;
+      for (int i = 0; i < conf.getConfs().size(); i++) {
+        var layer = conf.getConf(i);
+        params += layer.getLayer().initializer().numParams(layer);
+      }
+      assertTrue(params <= ModelFile.MAX_PARAMETERS, v + ": " + params);
+      if (v.marksWindowStarts(2)) {
+        assertEquals(ModelFile.MAX_PARAMETERS, params, "the largest has the marker input");
+      }
+    }
+    assertTrue(ModelFile.MAX_BYTES > 4 * ModelFile.MAX_PARAMETERS);
+  }
+
+  private static long ceiling(String range) {
+    var m = java.util.regex.Pattern.compile("\\.\\.([0-9]+)").matcher(range);
+    assertTrue(m.find(), range);
+    return Long.parseLong(m.group(1));
+  }
+
   @Test
   void randomBytesAreNotAModel() {
     byte[] bytes = new byte[4096];

@@ -21,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -154,9 +155,52 @@ class PredictorTest {
 
   @Test
   void aDirectoryIsRefused() {
+    assertEquals(
+        "model file " + dir + " is a directory, not a file",
+        refusedFile(dir.toString()).getMessage());
+  }
+
+  /**
+   * Issue 16 case 11: a small zip whose echo-lstm.properties entry inflated to 2.5 GB ended in an
+   * OutOfMemoryError after 14 s. An entry is read only up to its bound.
+   */
+  @Test
+  @Timeout(20)
+  void aZipBombEntryIsRefusedUnread() throws IOException {
+    Path f = dir.resolve("bomb.zip");
+    try (OutputStream out = Files.newOutputStream(f);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("configuration.json"));
+      zip.write("{}".getBytes(StandardCharsets.UTF_8));
+      zip.putNextEntry(new ZipEntry(io.echolstm.model.ModelFile.ENTRY));
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 256; i++) {
+        zip.write(zeros); // 256 MiB inflated, a few hundred KB on disk
+      }
+    }
+    assertTrue(Files.size(f) < 2 << 20, "compressed: " + Files.size(f));
+    String message = refusedFile(f.toString()).getMessage();
     assertTrue(
-        refusedFile(dir.toString()).getMessage().startsWith("model path is a directory"),
-        "directory");
+        message.startsWith("not a model this job saved: the echo-lstm.properties entry of "),
+        message);
+  }
+
+  /** Every kind of file that is not a model: refused at once, in one line naming it. */
+  @Test
+  @Timeout(20)
+  void aDeviceANamedPipeAndAHugeFileAreRefusedUnread() throws Exception {
+    assertTrue(
+        refusedFile("/dev/zero").getMessage().contains("not a regular file (a character device)"));
+    Path fifo = dir.resolve("pipe.zip");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    assertTrue(
+        refusedFile(fifo.toString()).getMessage().contains("not a regular file (a named pipe)"));
+    Path huge = dir.resolve("huge.zip");
+    try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      r.setLength(io.echolstm.model.ModelFile.MAX_BYTES + 1);
+    }
+    assertTrue(refusedFile(huge.toString()).getMessage().contains("is too large"));
+    assertTrue(refusedFile("file:" + huge).getMessage().contains("is too large"));
   }
 
   @Test

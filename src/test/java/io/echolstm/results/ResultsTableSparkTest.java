@@ -2,6 +2,7 @@ package io.echolstm.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.config.ConfigLoader;
 import io.echolstm.config.Setting;
@@ -9,10 +10,12 @@ import io.echolstm.config.Settings;
 import io.echolstm.sweep.SweepPlan;
 import io.echolstm.sweep.SweepPoint;
 import io.echolstm.testing.SparkTestSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,8 @@ class ResultsTableSparkTest extends SparkTestSession {
                 new HistoryEntry(2, 2000, 3.5, 0.99, null, 0.1)),
             3.5,
             1.2,
+            0.4,
+            0.3,
             571.4,
             0.2,
             "[1, 2]",
@@ -62,7 +67,9 @@ class ResultsTableSparkTest extends SparkTestSession {
 
   /**
    * The columns users query keep the names (and types) they had when each was hand-listed; the
-   * schema is now derived from the row's records and the setting declarations.
+   * schema is now derived from the row's records and the setting declarations, and later releases
+   * only add columns (train.averaging's {@code averaging}, and the validation and test seconds so
+   * far).
    */
   @Test
   void theDerivedSchemaKeepsEveryColumnName() {
@@ -77,9 +84,12 @@ class ResultsTableSparkTest extends SparkTestSession {
             + " validation_sequences partitions workers batch_size averaging_frequency prefetch"
             + " save_updater lstm approach repartition learning_rate max_epochs max_seconds"
             + " patience min_improvement eval_every_windows eval_batch_size master spark_version"
-            + " dl4j_version java_version os_name os_arch started_at ended_at lag_search";
-    assertEquals(Set.of(all.split(" ")), names);
-    assertEquals(all.split(" ").length, ResultsSchema.SCHEMA.fields().length, "no duplicates");
+            + " dl4j_version java_version os_name os_arch started_at ended_at";
+    Set<String> added = Set.of("averaging", "validation_seconds", "test_seconds", "lag_search");
+    Set<String> expected = new java.util.HashSet<>(Set.of(all.split(" ")));
+    expected.addAll(added);
+    assertEquals(expected, names);
+    assertEquals(expected.size(), ResultsSchema.SCHEMA.fields().length, "no duplicates");
     assertEquals(
         List.of(
             "epoch", "train_windows", "train_seconds", "accuracy", "reachable_accuracy", "loss"),
@@ -212,5 +222,41 @@ class ResultsTableSparkTest extends SparkTestSession {
     try (var s = java.nio.file.Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /**
+   * Every path {@link ResultsPath} accepts works end to end: a row written, read back whole and by
+   * run, listed as committed, read by Spark's own reader, its model saved beside it. Before issue
+   * 16, {@code out/b[1]} committed a row the table then read as empty, and {@code out/a:b}
+   * committed one it could not read at all.
+   */
+  @Test
+  void acceptedPathsWorkEndToEnd() throws Exception {
+    Files.createDirectories(dir.resolve("x"));
+    // Every accepted oddity in one path: hidden-looking and dash segments, a '..' segment, the
+    // characters ResultsPath lets through, a trailing slash.
+    String written =
+        dir.resolve("x/../.hidden/_under/-dash")
+                .resolve("a b%20c%#d+e=f,g@h~i!j$k&l'm(n);o\"p<q>r|s^t`u caf\u00e9 \u4e2d")
+                .toString()
+            + "/";
+    String results = ResultsPath.check(written);
+    ResultsTable table = new ResultsTable(spark, results);
+    table.write(ResultsTableSparkTest.row("run1", "p1", 0.5));
+    table.write(ResultsTableSparkTest.row("run2", "p2", 0.7));
+    assertEquals(2, table.read().count());
+    assertEquals(1, table.run("run1").count());
+    assertEquals(Set.of("p1"), ResultsTable.committedPoints(results, new Configuration(), "run1"));
+    assertEquals(Set.of("run1", "run2"), ResultsTable.runIds(results, new Configuration()));
+    assertEquals(2, spark.read().parquet(results).count());
+    String model =
+        new ModelStore(results, new Configuration()).save("run1", "p1", out -> out.write(7));
+    assertTrue(Files.isRegularFile(Path.of(results).resolve(model)));
+    // A sibling directory a glob in the path would also have matched is never read.
+    String first = ResultsPath.check(dir.resolve("same").toString());
+    new ResultsTable(spark, first).write(ResultsTableSparkTest.row("run1", "p1", 0.5));
+    new ResultsTable(spark, dir.resolve("samf").toString())
+        .write(ResultsTableSparkTest.row("run1", "p9", 0.5));
+    assertEquals(1, new ResultsTable(spark, first).read().count());
   }
 }

@@ -207,7 +207,9 @@ class RunLeaseTest {
     Files.writeString(leaseFile, "{ cut sh");
     RunLease.HeldException e =
         assertThrows(RunLease.HeldException.class, () -> RunLease.take(fs, runDir, "r", FAST));
-    assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("unreadable lease file " + new Path(runDir, RunLease.FILE) + ": "),
+        e.getMessage());
     Files.setLastModifiedTime(
         leaseFile, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(5)));
     try (RunLease lease = RunLease.take(fs, runDir, "r", FAST)) {

@@ -65,6 +65,7 @@ class FrontierSweepSparkTest extends SparkTestSession {
           null,
           100,
           0.5,
+          0.1,
           0.1);
     };
   }
@@ -93,15 +94,26 @@ class FrontierSweepSparkTest extends SparkTestSession {
                               s.commit().commit(p, row);
                             })));
     assertEquals("committing", e.stage());
-    assertEquals(List.of(0, 1, 3, 7), first);
-    assertEquals(3, table.committedPoints("f").size());
+    // A row is committed while the next probe trains, and a failed commit stops the search before
+    // the probe after that: the next probe (lag 2) may have trained by then, and is committed.
+    assertEquals(List.of(0, 1, 3, 7), first.subList(0, 4), first.toString());
+    boolean nextProbeRan = first.size() == 5;
+    if (nextProbeRan) {
+      assertEquals(2, first.get(4), first.toString());
+    } else {
+      assertEquals(4, first.size(), first.toString());
+    }
+    assertEquals(first.size() - 1, table.committedPoints("f").size(), "all but lag 7");
 
     List<Integer> second = Collections.synchronizedList(new ArrayList<>());
     SweepRunner.Summary summary =
         GuardedRun.run(spark, table, "f", plan, s -> Stages.withTrain(s, fake(second)));
-    assertEquals(List.of(7, 2), second, "lags 0, 1 and 3 come from the table");
-    assertEquals(2, summary.trained());
-    assertEquals(3, summary.skipped());
+    assertEquals(
+        nextProbeRan ? List.of(7) : List.of(7, 2),
+        second,
+        "the committed probes come from the table");
+    assertEquals(second.size(), summary.trained());
+    assertEquals(5 - second.size(), summary.skipped());
     assertEquals(5, summary.pointIds().size());
 
     Map<Integer, String> rows = new TreeMap<>();

@@ -63,7 +63,8 @@ class RunGuardTest {
   }
 
   private RunRecord recorded() throws Exception {
-    return RunRecord.read(FileSystem.getLocal(new Configuration()), toHadoop(runDir())).get();
+    return RunRecord.read(FileSystem.getLocal(new Configuration()), toHadoop(runDir()), 1 << 20)
+        .get();
   }
 
   private static org.apache.hadoop.fs.Path toHadoop(Path p) {
@@ -232,5 +233,140 @@ class RunGuardTest {
       assertTrue(Files.exists(runDir().resolve(RunLease.FILE)), "the live lease is kept");
       assertFalse(Files.exists(runDir().resolve(RunRecord.FILE)), "nothing recorded");
     }
+  }
+
+  /** A live lease as another driver of this version writes it, as JSON fields. */
+  private static java.util.Map<String, Object> liveLease() {
+    java.util.Map<String, Object> lease = new java.util.LinkedHashMap<>();
+    String now = java.time.Instant.now().toString();
+    lease.put("run_id", "r");
+    lease.put("token", "someone-else");
+    lease.put("host", "node7");
+    lease.put("pid", 4242);
+    lease.put("pid_namespace", "pid:[1]");
+    lease.put("started", now);
+    lease.put("renewed", now);
+    lease.put("heartbeat_millis", 10_000);
+    lease.put("stale_after_millis", 60_000);
+    return lease;
+  }
+
+  private void writeLease(String text) throws Exception {
+    Files.createDirectories(runDir());
+    Files.writeString(runDir().resolve(RunLease.FILE), text);
+  }
+
+  /**
+   * Issue 16 case 8: a live lease without a field this version expects ended in a
+   * NullPointerException (exit 1). Whatever a lease file holds that is not a lease this job wrote
+   * (a field missing, wrong types, other JSON, garbage, too large), it counts as an unreadable
+   * lease that is live until its file goes stale: refused in one line naming the file.
+   */
+  @Test
+  void aLeaseFileThatIsNotALeaseIsRefusedNamingIt() throws Exception {
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> texts = new java.util.ArrayList<>();
+    for (String field : liveLease().keySet()) {
+      var lease = liveLease();
+      lease.remove(field);
+      texts.add(mapper.writeValueAsString(lease));
+      lease.put(field, null);
+      texts.add(mapper.writeValueAsString(lease));
+    }
+    var wrongType = liveLease();
+    wrongType.put("pid", "abc");
+    texts.add(mapper.writeValueAsString(wrongType));
+    texts.add(mapper.writeValueAsString(liveLease()) + " trailing");
+    texts.add("[1, 2, 3]");
+    texts.add("null");
+    texts.add("");
+    texts.add("\u0000\u0001garbage");
+    texts.add("{\"pid\": 1".repeat(30_000));
+    for (String text : texts) {
+      writeLease(text);
+      SettingsException e =
+          assertThrows(
+              SettingsException.class,
+              () -> open(plan("sweep.lags=0"), MASTER, false),
+              text.length() > 200 ? text.substring(0, 200) : text);
+      assertEquals("--run-id", e.key());
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("is being written by another driver (unreadable lease file ")
+              && e.getMessage().contains(RunLease.FILE),
+          e.getMessage());
+      assertEquals(text, Files.readString(runDir().resolve(RunLease.FILE)), "left alone");
+    }
+  }
+
+  @Test
+  @Timeout(20)
+  void aLeasePathThatIsADirectoryOrANamedPipeIsRefusedWithWhatToDo() throws Exception {
+    Files.createDirectories(runDir().resolve(RunLease.FILE));
+    SettingsException dirLease =
+        assertThrows(SettingsException.class, () -> open(plan("sweep.lags=0"), MASTER, false));
+    assertTrue(
+        dirLease.getMessage().contains("is a directory, not a file; remove it if no driver"),
+        dirLease.getMessage());
+    Files.delete(runDir().resolve(RunLease.FILE));
+    assertEquals(
+        0,
+        new ProcessBuilder("mkfifo", runDir().resolve(RunLease.FILE).toString()).start().waitFor());
+    SettingsException fifo =
+        assertThrows(SettingsException.class, () -> open(plan("sweep.lags=0"), MASTER, true));
+    assertTrue(fifo.getMessage().contains("(a named pipe)"), fifo.getMessage());
+  }
+
+  /**
+   * A plan record that is not one: refused unless --overwrite replaces it; one that no rename can
+   * replace (a directory, a named pipe) refused with --overwrite too, never read.
+   */
+  @Test
+  @Timeout(30)
+  void aPlanRecordThatIsNotOneIsRefusedNamingIt() throws Exception {
+    Path record = runDir().resolve(RunRecord.FILE);
+    SweepPlan plan = plan("sweep.lags=0");
+    List<String> texts =
+        List.of(
+            "{\"run_id\": \"r\"}",
+            "{\"run_id\": \"r\", \"master\": \"local[2]\", \"points\": [{\"id\": null}]}",
+            "{\"run_id\": \"r\", \"master\": \"local[2]\", \"points\": 7}",
+            "[]",
+            "null",
+            "",
+            "\u0000binary");
+    for (String text : texts) {
+      Files.createDirectories(runDir());
+      Files.writeString(record, text);
+      SettingsException e =
+          assertThrows(SettingsException.class, () -> open(plan, MASTER, false), text);
+      assertTrue(
+          e.getMessage().contains("plan record " + "file:" + record + " is unreadable")
+              || e.getMessage().contains(record + " is unreadable"),
+          e.getMessage());
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+      assertNoLease();
+    }
+    // Larger than twice this plan's own record: not read.
+    try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(record.toFile(), "rw")) {
+      big.setLength(4L << 30);
+    }
+    SettingsException large =
+        assertThrows(SettingsException.class, () -> open(plan, MASTER, false));
+    assertTrue(large.getMessage().contains("unreadable (larger than "), large.getMessage());
+    run(plan, MASTER, true, 2);
+    assertEquals(1, recorded().points().size(), "--overwrite replaced it");
+
+    Files.delete(record);
+    Files.createDirectories(record);
+    SettingsException dir = assertThrows(SettingsException.class, () -> open(plan, MASTER, true));
+    assertTrue(
+        dir.getMessage().contains("is a directory, not a file; remove it"), dir.getMessage());
+    assertNoLease();
+    Files.delete(record);
+    assertEquals(0, new ProcessBuilder("mkfifo", record.toString()).start().waitFor());
+    SettingsException fifo = assertThrows(SettingsException.class, () -> open(plan, MASTER, true));
+    assertTrue(fifo.getMessage().contains("(a named pipe)"), fifo.getMessage());
+    assertNoLease();
   }
 }

@@ -66,6 +66,8 @@ class SearchSchedulerTest {
             List.of(),
             1.0,
             1.0,
+            0.1,
+            0.1,
             1000.0,
             0.1,
             "[]",

@@ -30,6 +30,8 @@ public final class ComparableRows {
           "run_id",
           "train_seconds",
           "prepare_seconds",
+          "validation_seconds",
+          "test_seconds",
           "windows_per_second",
           "seconds_to_target",
           "started_at",

@@ -32,6 +32,35 @@ class MinibatchesTest {
     }
   }
 
+  /**
+   * Cut at multiples of an averaging round's minibatches, the chunks still cover every minibatch
+   * once and follow the same order; only the epoch's last chunk may end with a short round.
+   */
+  @Test
+  void chunksCutInWholeRoundsCoverEveryMinibatchOnceInOrder() {
+    for (int n : new int[] {0, 1, 7, 40, 41, 63}) {
+      for (int unit : new int[] {1, 3, 20}) {
+        for (int chunks : new int[] {1, 3, 8}) {
+          List<Integer> seen = new ArrayList<>();
+          for (int c = 0; c < chunks; c++) {
+            int[] picked = Minibatches.selected(n, 42, 1, 0, c, chunks, unit);
+            if (seen.size() + picked.length < n) {
+              assertEquals(0, picked.length % unit, n + "/" + unit + "/" + chunks + " chunk " + c);
+            }
+            Arrays.stream(picked).forEach(seen::add);
+          }
+          int[] whole = Minibatches.selected(n, 42, 1, 0, 0, 1);
+          assertEquals(Arrays.stream(whole).boxed().toList(), seen, n + "/" + unit + "/" + chunks);
+        }
+      }
+    }
+    // unit 1 cuts where the plain slices do
+    for (int c = 0; c < 3; c++) {
+      assertArrayEquals(
+          Minibatches.selected(41, 42, 1, 0, c, 3), Minibatches.selected(41, 42, 1, 0, c, 3, 1));
+    }
+  }
+
   @Test
   void theOrderIsSeededAndDiffersBetweenEpochsAndPartitions() {
     int[] a = Minibatches.selected(50, 42, 1, 0, 0, 1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.echolstm.codec.Inputs;
 import io.echolstm.config.Approach;
+import io.echolstm.config.Averaging;
 import io.echolstm.config.LstmImplementation;
 import io.echolstm.config.Repartitioning;
 import io.echolstm.config.TrainSettings;
@@ -75,22 +76,7 @@ class ParameterAveragingOracleTest extends SparkTestSession {
   void oneWorkerAveragingEveryStepEqualsLocalFit(Approach approach, LstmImplementation lstm) {
     MultiLayerConfiguration conf =
         NetworkFactory.build(Variant.STATELESS, VALUES, 6, 0.05, SEED, WINDOW, lstm);
-    TrainSettings settings =
-        new TrainSettings(
-            1,
-            BATCH,
-            1,
-            0,
-            true,
-            approach,
-            Repartitioning.NEVER,
-            false,
-            1,
-            0.05,
-            OptionalDouble.empty(),
-            OptionalDouble.empty(),
-            0,
-            0.0);
+    TrainSettings settings = settings(1, BATCH, 1, true, approach, 1, Averaging.DL4J_SPARK);
     SparkDl4jMultiLayer sparkNet =
         new SparkDl4jMultiLayer(jsc, conf, TrainingMasters.parameterAveraging(settings, 1, SEED));
     MultiLayerNetwork local = new MultiLayerNetwork(conf.clone());
@@ -143,26 +129,13 @@ class ParameterAveragingOracleTest extends SparkTestSession {
    * updater state not averaged (worker 0's kept), and each worker's minibatches in reverse order.
    */
   @ParameterizedTest
-  @CsvSource({"FAST", "DL4J"})
-  void twoWorkersAveragingEqualsTheMeanOfTwoLocalFits(LstmImplementation lstm) {
+  @CsvSource({"FAST, DL4J_SPARK", "DL4J, DL4J_SPARK", "FAST, RESIDENT", "DL4J, RESIDENT"})
+  void twoWorkersAveragingEqualsTheMeanOfTwoLocalFits(
+      LstmImplementation lstm, Averaging averaging) {
     MultiLayerConfiguration conf =
         NetworkFactory.build(Variant.STATELESS, VALUES, 6, 0.05, SEED, WINDOW, lstm);
     TrainSettings settings =
-        new TrainSettings(
-            WORKERS,
-            TWO_BATCH,
-            AVERAGING,
-            0,
-            true,
-            Approach.DIRECT,
-            Repartitioning.NEVER,
-            false,
-            EPOCHS,
-            0.05,
-            OptionalDouble.empty(),
-            OptionalDouble.empty(),
-            0,
-            0.0);
+        settings(WORKERS, TWO_BATCH, AVERAGING, true, Approach.DIRECT, EPOCHS, averaging);
     var frames =
         WindowFrames.frame(
             SequenceFrames.generate(spark, SEED, Seeds.TRAIN_STREAM, SEQUENCES, 3, VALUES, LENGTH),
@@ -172,8 +145,14 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             LENGTH,
             WORKERS);
     try (DistributedTrainer trainer =
-            new DistributedTrainer(
-                jsc, conf, settings, jsc.defaultParallelism(), SEED, exportDir.toString());
+            DistributedTrainer.create(
+                averaging,
+                jsc,
+                conf,
+                settings,
+                jsc.defaultParallelism(),
+                SEED,
+                exportDir.toString());
         Minibatches batches =
             Minibatches.build(
                 frames, TWO_BATCH, SEED, new Inputs(Variant.STATELESS, VALUES, WINDOW))) {
@@ -200,7 +179,7 @@ class ParameterAveragingOracleTest extends SparkTestSession {
           for (List<DataSet> w : workers) {
             assertEquals(AVERAGING, w.size(), "minibatches of one worker in one round");
           }
-          trainer.fit(batches.chunk(epoch, c, CHUNKS), batches.chunkExamples(epoch, c, CHUNKS));
+          trainer.fit(batches, epoch, c, CHUNKS, batches.chunkExamples(epoch, c, CHUNKS));
           averagingRound(right, workers, false, MEAN);
           averagingRound(updaterNotAveraged, workers, false, (a, b) -> a);
           averagingRound(reversed, workers, true, MEAN);
@@ -267,5 +246,168 @@ class ParameterAveragingOracleTest extends SparkTestSession {
     averaged
         .getLayerWiseConfigurations()
         .setIterationCount(a.getLayerWiseConfigurations().getIterationCount());
+  }
+
+  private static TrainSettings settings(
+      int workers,
+      int batch,
+      int averagingFrequency,
+      boolean saveUpdater,
+      Approach approach,
+      int epochs,
+      Averaging averaging) {
+    return new TrainSettings(
+        workers,
+        batch,
+        averagingFrequency,
+        0,
+        saveUpdater,
+        approach,
+        Repartitioning.NEVER,
+        false,
+        epochs,
+        0.05,
+        OptionalDouble.empty(),
+        OptionalDouble.empty(),
+        0,
+        0.0,
+        averaging);
+  }
+
+  /**
+   * The resident path beyond one round per chunk: chunks of several rounds with a short last round,
+   * partitions of unequal length (so in some rounds one worker fits nothing and is left out of the
+   * average), with and without the updater state kept, and one worker (one job per chunk). The
+   * oracle replays each round on local networks: a clone of the averaged network per worker that
+   * has minibatches in the round (its updater state zeroed when it is not kept), the mean of those
+   * clones' parameters and updater states, and the largest iteration count they reached. Exact.
+   */
+  @ParameterizedTest
+  @CsvSource({"2, 3, true", "2, 3, false", "2, 1, true", "1, 4, true", "1, 2, false"})
+  void residentRoundsEqualLocalReplays(int workers, int averagingFrequency, boolean saveUpdater) {
+    int sequences = 26;
+    int batch = TWO_BATCH;
+    int chunks = 2;
+    MultiLayerConfiguration conf =
+        NetworkFactory.build(
+            Variant.STATELESS, VALUES, 6, 0.05, SEED, WINDOW, LstmImplementation.FAST);
+    TrainSettings settings =
+        settings(
+            workers,
+            batch,
+            averagingFrequency,
+            saveUpdater,
+            Approach.DIRECT,
+            EPOCHS,
+            Averaging.RESIDENT);
+    var frames =
+        WindowFrames.frame(
+            SequenceFrames.generate(spark, SEED, Seeds.TRAIN_STREAM, sequences, 3, VALUES, LENGTH),
+            Variant.STATELESS,
+            WINDOW,
+            LAG,
+            LENGTH,
+            workers);
+    try (DistributedTrainer trainer =
+            DistributedTrainer.create(
+                Averaging.RESIDENT,
+                jsc,
+                conf,
+                settings,
+                jsc.defaultParallelism(),
+                SEED,
+                exportDir.toString());
+        Minibatches batches =
+            Minibatches.build(frames, batch, SEED, new Inputs(Variant.STATELESS, VALUES, WINDOW))) {
+      int[] perPartition = batches.minibatchesPerPartition();
+      assertEquals(workers, perPartition.length);
+      if (workers == 2) {
+        assertNotEquals(perPartition[0], perPartition[1], "partitions of unequal length");
+      }
+      MultiLayerNetwork replay = new MultiLayerNetwork(conf.clone());
+      replay.init();
+      INDArray initial = replay.params().dup();
+      boolean shortRound = false;
+      int unit = trainer.chunkUnit();
+      assertEquals(workers == 1 && saveUpdater ? 1 : averagingFrequency, unit);
+      for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+        for (int c = 0; c < chunks; c++) {
+          List<List<DataSet>> chunk = batches.chunk(epoch, c, chunks, unit).glom().collect();
+          int longest = chunk.stream().mapToInt(List::size).max().orElse(0);
+          int perRound = workers == 1 && saveUpdater ? longest : averagingFrequency;
+          for (int from = 0; from < longest; from += perRound) {
+            List<List<DataSet>> round = new ArrayList<>();
+            for (List<DataSet> w : chunk) {
+              List<DataSet> share =
+                  w.subList(Math.min(from, w.size()), Math.min(from + perRound, w.size()));
+              shortRound |= !share.isEmpty() && share.size() < perRound;
+              round.add(share);
+            }
+            replayRound(replay, round, saveUpdater);
+          }
+          trainer.fit(batches, epoch, c, chunks, batches.chunkExamples(epoch, c, chunks, unit));
+        }
+      }
+      if (workers == 2 && averagingFrequency > 1) {
+        assertTrue(shortRound, "the case has a short round");
+      }
+      INDArray distributed = trainer.network().params();
+      assertNotEquals(initial, distributed, "training changed the parameters");
+      assertEquals(0.0, l1(distributed, replay), "L1 distance: resident vs local replay");
+      assertEquals(
+          0.0,
+          trainer
+              .network()
+              .getUpdater()
+              .getStateViewArray()
+              .sub(replay.getUpdater().getStateViewArray())
+              .norm1Number()
+              .doubleValue(),
+          "L1 distance of the updater states");
+      assertEquals(replay.getIterationCount(), trainer.network().getIterationCount());
+    }
+  }
+
+  /**
+   * One round replayed locally: each worker with minibatches fits them on a clone of {@code
+   * averaged}; {@code averaged} takes the mean of their parameters (and updater states, when kept)
+   * and the largest iteration count. Without the updater kept, each clone starts from a zero state.
+   */
+  private static void replayRound(
+      MultiLayerNetwork averaged, List<List<DataSet>> workers, boolean saveUpdater) {
+    List<MultiLayerNetwork> fitted = new ArrayList<>();
+    for (List<DataSet> minibatches : workers) {
+      if (minibatches.isEmpty()) {
+        continue;
+      }
+      MultiLayerNetwork w = averaged.clone();
+      if (!saveUpdater) {
+        w.getUpdater().getStateViewArray().assign(0);
+      }
+      for (DataSet d : minibatches) {
+        w.fit(d.copy());
+      }
+      fitted.add(w);
+    }
+    if (fitted.isEmpty()) {
+      return;
+    }
+    INDArray params = fitted.get(0).params().dup();
+    INDArray state = fitted.get(0).getUpdater().getStateViewArray().dup();
+    int iterations = fitted.get(0).getIterationCount();
+    for (MultiLayerNetwork w : fitted.subList(1, fitted.size())) {
+      params.addi(w.params());
+      state.addi(w.getUpdater().getStateViewArray());
+      iterations = Math.max(iterations, w.getIterationCount());
+    }
+    if (fitted.size() > 1) {
+      params.divi(fitted.size());
+      state.divi(fitted.size());
+    }
+    averaged.setParameters(params);
+    if (saveUpdater) {
+      averaged.getUpdater().setStateViewArray(averaged, state, false);
+    }
+    averaged.setIterationCount(iterations);
   }
 }

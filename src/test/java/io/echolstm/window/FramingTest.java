@@ -111,17 +111,51 @@ class FramingTest {
         Framing.frame(Variant.SEQ2SEQ, 7, SEQ, 3, 1));
   }
 
+  /**
+   * Issue 16 case 13: windows ending before {@code t = L}, whose every label precedes the sequence,
+   * were framed (and counted as training windows: 1000 of which 40 carried a label at window 1, lag
+   * 24). The first frame is the first with a label.
+   */
   @Test
   void seq2seqLagBeyondWindowIsUnreachableAtEveryStep() {
     boolean[] none = {F, F};
     assertEquals(
         List.of(
-            frame(1, new int[] {10, 11}, new int[] {MISSING, MISSING}, none),
-            frame(2, new int[] {11, 12}, new int[] {MISSING, MISSING}, none),
             frame(3, new int[] {12, 13}, new int[] {MISSING, 10}, none),
             frame(4, new int[] {13, 14}, new int[] {10, 11}, none),
             frame(5, new int[] {14, 15}, new int[] {11, 12}, none)),
         Framing.frame(Variant.SEQ2SEQ, 7, SEQ, 2, 3));
+    assertEquals(3, Framing.labelledSamplesPerSequence(Variant.SEQ2SEQ, SEQ.length, 2, 3));
+    assertEquals(1, Framing.labelledSamplesPerSequence(Variant.SEQ2SEQ, 25, 1, 24));
+  }
+
+  /**
+   * One definition of a counted window across variants: a sample with at least one label. Every
+   * framed sample has one, but a stateful frame's windows before {@code t = L}.
+   */
+  @Test
+  void everyCountedWindowCarriesALabelInEveryVariant() {
+    int[] s = {3, 1, 4, 1, 5, 9, 2, 6, 5, 3};
+    for (Variant v : Variant.values()) {
+      for (int window = 1; window <= s.length; window++) {
+        for (int lag = 0; lag < s.length; lag++) {
+          long labelled = 0;
+          for (Frame f : Framing.frame(v, 0, s, window, lag)) {
+            long labels = java.util.Arrays.stream(f.labels()).filter(x -> x != MISSING).count();
+            if (v == Variant.STATEFUL) {
+              labelled += labels; // one label per labelled window
+            } else {
+              assertTrue(labels > 0, v + " window " + window + " lag " + lag + ": " + f);
+              labelled++;
+            }
+          }
+          assertEquals(
+              Framing.labelledSamplesPerSequence(v, s.length, window, lag),
+              labelled,
+              v + " window " + window + " lag " + lag);
+        }
+      }
+    }
   }
 
   @Test
@@ -171,7 +205,10 @@ class FramingTest {
     assertTrue(Variant.STATEFUL.labelReachable(1, 1), "not a control");
     assertFalse(Variant.STATELESS.labelReachable(3, 2), "stateless: a control");
     // Other variants: every sample carries a label.
-    for (Variant v : new Variant[] {Variant.STATELESS, Variant.MASKED, Variant.WHOLE_SEQUENCE}) {
+    for (Variant v :
+        new Variant[] {
+          Variant.STATELESS, Variant.MASKED, Variant.WHOLE_SEQUENCE, Variant.SEQ2SEQ
+        }) {
       assertEquals(
           Framing.samplesPerSequence(v, SEQ.length, 2, 3),
           Framing.labelledSamplesPerSequence(v, SEQ.length, 2, 3),
