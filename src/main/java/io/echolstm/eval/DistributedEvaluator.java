@@ -16,6 +16,7 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Scores a point's {@link HeldOut} frames on the executors: the network's configuration and
@@ -153,7 +154,9 @@ public final class DistributedEvaluator {
       float[] values = unpack(params);
       MultiLayerNetwork net = ResidentNetworks.acquire(owner + "/" + partition, conf, values);
       synchronized (net) {
-        net.setParams(ResidentNetworks.row(values));
+        try (INDArray p = ResidentNetworks.row(values)) {
+          net.setParams(p);
+        }
         Scorer scorer = new Scorer(net, inputs, batchSize);
         Metrics metrics = scorer.score(Arrays.asList(block).iterator());
         List<Frame> sample = new ArrayList<>();

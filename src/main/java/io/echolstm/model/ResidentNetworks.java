@@ -3,6 +3,7 @@ package io.echolstm.model;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,26 +31,69 @@ public final class ResidentNetworks {
       String key, MultiLayerConfiguration conf, float[] params) {
     long now = System.nanoTime();
     dropIdle(now);
+    // compute is atomic per key: an entry just marked used is never one dropIdle closes
     Entry entry =
-        NETWORKS.computeIfAbsent(
+        NETWORKS.compute(
             key,
-            k -> {
-              MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
-              net.init(row(params), false);
-              return new Entry(net, new long[] {now});
+            (k, e) -> {
+              if (e == null) {
+                MultiLayerNetwork net = new MultiLayerNetwork(conf.clone());
+                try (INDArray initial = row(params)) {
+                  net.init(initial, true);
+                }
+                e = new Entry(net, new long[1]);
+              }
+              e.lastUsed()[0] = now;
+              return e;
             });
-    entry.lastUsed()[0] = now;
     return entry.network();
   }
 
-  /** Drops the networks of keys starting with {@code owner + "/"}. */
+  /**
+   * Drops the networks of keys starting with {@code owner + "/"} and frees their native memory
+   * (parameters, gradients, updater state, workspaces) at once.
+   */
   public static void release(String owner) {
-    NETWORKS.keySet().removeIf(k -> k.startsWith(owner + "/"));
+    for (Map.Entry<String, Entry> e : NETWORKS.entrySet()) {
+      if (e.getKey().startsWith(owner + "/") && NETWORKS.remove(e.getKey(), e.getValue())) {
+        close(e.getValue());
+      }
+    }
   }
 
   private static void dropIdle(long now) {
     long idle = TimeUnit.MINUTES.toNanos(IDLE_MINUTES);
-    NETWORKS.values().removeIf(e -> now - e.lastUsed()[0] > idle);
+    for (Map.Entry<String, Entry> e : NETWORKS.entrySet()) {
+      if (now - e.getValue().lastUsed()[0] > idle && NETWORKS.remove(e.getKey(), e.getValue())) {
+        close(e.getValue());
+      }
+    }
+  }
+
+  /** Frees a dropped network's native memory; a task still using it holds its lock. */
+  private static void close(Entry e) {
+    synchronized (e.network()) {
+      free(e.network());
+    }
+  }
+
+  /**
+   * Frees {@code net}'s parameters, gradients and updater state, which it must not use again.
+   * ({@link MultiLayerNetwork#close} does too, but also runs {@code System.gc()} and drops the
+   * calling thread's workspaces, which other networks on that thread still use.)
+   */
+  public static void free(MultiLayerNetwork net) {
+    Updater updater = net.getUpdater(false);
+    for (INDArray a :
+        new INDArray[] {
+          net.params(),
+          net.getGradientsViewArray(),
+          updater == null ? null : updater.getStateViewArray()
+        }) {
+      if (a != null && a.closeable()) {
+        a.close();
+      }
+    }
   }
 
   /**
@@ -58,20 +102,29 @@ public final class ResidentNetworks {
    */
   public static void setState(
       MultiLayerNetwork net, float[] params, float[] updater, int iterations) {
-    net.setParams(row(params));
+    // The shipped values are copied into the network's own arrays; the temporary copies are
+    // freed at once rather than left to the garbage collector (one pair per averaging round).
+    try (INDArray p = row(params)) {
+      net.setParams(p);
+    }
     INDArray state = net.getUpdater().getStateViewArray();
     if (state != null) {
       if (updater == null) {
         state.assign(0);
       } else {
-        net.getUpdater().setStateViewArray(net, row(updater), false);
+        try (INDArray u = row(updater)) {
+          state.assign(u.reshape(state.shape()));
+        }
       }
     }
     net.setIterationCount(iterations);
   }
 
-  /** {@code values} as a {@code [1, n]} float array, as a network's flattened parameters are. */
+  /**
+   * {@code values} as a {@code [1, n]} float array, as a network's flattened parameters are: an
+   * array of its own (not a view), which its user closes.
+   */
   public static INDArray row(float[] values) {
-    return Nd4j.createFromArray(values).reshape(1, values.length);
+    return Nd4j.create(new float[][] {values});
   }
 }
