@@ -229,11 +229,12 @@ submit=(
 if [[ "$sweep_then_report" == true ]]; then
   # The sweep runs as this script's child, in its own process group (job control on), so that a
   # signal sent to the script (kill PID, a scheduler stopping the job, Ctrl-C) reaches the sweep
-  # exactly once: the sweep then ends with its own line and code (130, 143, 129), and so does this.
+  # exactly once: the sweep then ends with its own line and code (130, 143, 129, 138, 142), and so
+  # does this.
   set -m
   "${submit[@]}" sweep --run-id "$run_id" &
   sweep_pid=$!
-  for sig in TERM INT HUP; do
+  for sig in TERM INT HUP USR1 ALRM; do
     trap 'kill -'"$sig"' "$sweep_pid" 2>/dev/null || true' "$sig"
   done
   status=0
@@ -243,7 +244,7 @@ if [[ "$sweep_then_report" == true ]]; then
     status=0
     wait "$sweep_pid" || status=$?
   done
-  trap - TERM INT HUP
+  trap - TERM INT HUP USR1 ALRM
   set +m
   if ((status != 0)); then
     exit "$status"

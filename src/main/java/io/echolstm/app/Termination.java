@@ -18,11 +18,11 @@ import sun.misc.SignalHandler;
  * <ul>
  *   <li>the command returns or fails: {@link #failed} writes the line and picks the code, {@link
  *       #exit} ends the JVM with it;
- *   <li>a signal (SIGINT, SIGTERM, SIGHUP): the JVM ends with 128 + the signal's number (130, 143,
- *       129) after the command has cleaned up (a sweep releases its run's lease), and the line says
- *       the run was interrupted, what it committed and how to resume it, whatever the command was
- *       doing when Spark stopped under it (a stopped context is what it sees). A second signal ends
- *       the JVM at once;
+ *   <li>a signal (SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGALRM): the JVM ends with 128 + the signal's
+ *       number (130, 143, 129, 138, 142) after the command has cleaned up (a sweep releases its
+ *       run's lease), and the line says the run was interrupted, what it committed and how to
+ *       resume it, whatever the command was doing when Spark stopped under it (a stopped context is
+ *       what it sees). A second signal ends the JVM at once;
  *   <li>anything else that ends the JVM while a command runs (a Spark thread calling {@code
  *       System.exit}, as Spark's uncaught-exception handler does on a fatal error): exit code 1 and
  *       one line, instead of Spark's own code.
@@ -42,10 +42,17 @@ final class Termination {
    */
   static final Duration GRACE = Duration.ofSeconds(20);
 
-  /** The signals that stop a run, with the exit code a shell gives them (128 + number). */
+  /**
+   * The signals that stop a run, with the exit code a shell gives them (128 + number): a closed
+   * terminal, Ctrl-C, {@code kill}, and the warnings batch schedulers send before a time limit
+   * (SIGUSR1, SIGALRM), which would otherwise end the JVM with no cleanup and no line. (SIGQUIT
+   * prints the JVM's thread dump and SIGUSR2 is the JVM's own.)
+   */
   enum Signal {
     HUP(1),
     INT(2),
+    USR1(10),
+    ALRM(14),
     TERM(15);
 
     private final int number;
@@ -85,9 +92,9 @@ final class Termination {
   }
 
   /**
-   * A termination for the JVM's own entry point: handles SIGINT, SIGTERM and SIGHUP (a signal the
-   * JVM was started to ignore, as under {@code nohup}, stays ignored) and adds a shutdown hook that
-   * runs after Spark's own (Hadoop's hook manager, below Spark's priority).
+   * A termination for the JVM's own entry point: handles the {@link Signal}s (a signal the JVM was
+   * started to ignore, as under {@code nohup}, stays ignored) and adds a shutdown hook that runs
+   * after Spark's own (Hadoop's hook manager, below Spark's priority).
    */
   static Termination install(PrintStream err) {
     Termination t = new Termination(err);

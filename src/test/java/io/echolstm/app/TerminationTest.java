@@ -53,6 +53,8 @@ class TerminationTest {
     assertEquals(129, Termination.Signal.HUP.exitCode());
     assertEquals(130, Termination.Signal.INT.exitCode());
     assertEquals(143, Termination.Signal.TERM.exitCode());
+    assertEquals(138, Termination.Signal.USR1.exitCode());
+    assertEquals(142, Termination.Signal.ALRM.exitCode());
   }
 
   @Test

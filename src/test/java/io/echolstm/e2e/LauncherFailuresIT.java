@@ -250,8 +250,8 @@ class LauncherFailuresIT {
                     + " already committed"),
         plan.stdout());
 
-    // Ctrl-C and a closed terminal, as soon as the first point starts.
-    for (String[] signal : new String[][] {{"INT", "130"}, {"HUP", "129"}}) {
+    // Ctrl-C, a closed terminal, a scheduler's time-limit warning: as the first point starts.
+    for (String[] signal : new String[][] {{"INT", "130"}, {"HUP", "129"}, {"USR1", "138"}}) {
       List<String> again =
           SweepProcess.smallSweep("0,1,2", 2, results, "sig-" + signal[0].toLowerCase());
       Outcome o;

@@ -91,7 +91,7 @@ final class SweepProcess implements AutoCloseable {
   static final List<String> DEFAULT_SIGNALS = defaultSignals();
 
   private static List<String> defaultSignals() {
-    List<String> prefix = List.of("env", "--default-signal=HUP,INT,TERM");
+    List<String> prefix = List.of("env", "--default-signal=HUP,INT,TERM,USR1,ALRM");
     try {
       Process p = new ProcessBuilder(concat(prefix, "true")).redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
