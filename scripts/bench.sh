@@ -18,6 +18,9 @@
 #               2-worker / 1-worker speed-up of steady windows/s, beside the machine's own parallel
 #               limit (with the peer: two one-thread torch_echo.py runs at once against one, median
 #               of TRIALS trials); test accuracy of each
+#   crossover   from what size a second worker pays: one point (lag 1, batch 128, one epoch) on
+#               local[2] with 1 and with 2 workers at each WINDOWxHIDDEN of CROSSOVER_SIZES
+#               (default 5x50 5x128 10x128 10x256), steady windows/s and their ratio
 #   tutorial    wall time of `scripts/run.sh sweep --set train.target-accuracy=0.99` (start-up
 #               included, jar already built) in total, and each point's row
 #   grid        a 24-point echo-lag grid (windows 3, 5, 8 x lags 0-7, controls included, target
@@ -44,7 +47,8 @@
 #
 # Environment: PEER_DIR (the peer's scripts; default: the "shared/peer" folder beside the project),
 # PYTHON (a python3 with torch; default: the first of python3, /usr/bin/python3 that imports it),
-# BENCH_DIR (scratch and logs; default target/bench), TRIALS (heavy: trials per setting, default 3).
+# BENCH_DIR (scratch and logs; default target/bench), TRIALS (heavy: trials per setting, default 3),
+# CROSSOVER_SIZES (crossover: the WINDOWxHIDDEN sizes).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,9 +63,10 @@ parts=()
 for a in "$@"; do
   if [[ "$a" == --record ]]; then record_md=true; else parts+=("$a"); fi
 done
-ALL_PARTS=(throughput heavy tutorial grid split extensions cluster memory plan peer)
+ALL_PARTS=(throughput heavy crossover tutorial grid split extensions cluster memory plan peer)
 [[ ${#parts[@]} -gt 0 ]] || parts=("${ALL_PARTS[@]}")
 TRIALS="${TRIALS:-3}"
+CROSSOVER_SIZES="${CROSSOVER_SIZES:-5x50 5x128 10x128 10x256}"
 wants() {
   local p
   for p in "${parts[@]}"; do [[ "$p" == "$1" ]] && return 0; done
@@ -69,7 +74,7 @@ wants() {
 }
 for p in "${parts[@]}"; do
   case "$p" in
-    throughput | heavy | tutorial | grid | split | extensions | cluster | memory | plan | peer) ;;
+    throughput | heavy | crossover | tutorial | grid | split | extensions | cluster | memory | plan | peer) ;;
     *) echo "bench.sh: unknown part '$p' (${ALL_PARTS[*]}, and --record)" >&2; exit 2 ;;
   esac
 done
@@ -225,13 +230,18 @@ if wants throughput; then
   say ""
 fi
 
+# One echo-lag point (lag 1, batch 128, one epoch, no plateau stop) on local[2]: window $1,
+# hidden $2, $3 workers, run id $4, into the results directory $5.
+sized_point() {
+  local window="$1" hidden="$2" workers="$3" name="$4" results="$5"
+  MASTER='local[2]' "$RUN" sweep --experiment echo-lag --set sweep.windows="$window" \
+    --set sweep.lags=1 --set model.hidden="$hidden" --set train.batch-size=128 \
+    --set train.workers="$workers" --set train.epochs=1 --set train.patience=0 \
+    --set model.save=false --results "$results" --run-id "$name" >"$BENCH_DIR/$name.log" 2>&1
+}
 # The heavy point (window 10, lag 1, hidden 256, batch 128) on local[2] with $1 workers.
 heavy_point() {
-  local workers="$1" name="$2"
-  MASTER='local[2]' "$RUN" sweep --experiment echo-lag --set sweep.windows=10 --set sweep.lags=1 \
-    --set model.hidden=256 --set train.batch-size=128 --set train.workers="$workers" \
-    --set train.epochs=1 --set train.patience=0 --set model.save=false \
-    --results "$BENCH_DIR/results-heavy" --run-id "$name" >"$BENCH_DIR/$name.log" 2>&1
+  sized_point 10 256 "$1" "$2" "$BENCH_DIR/results-heavy"
 }
 # Two one-thread torch_echo.py runs at once: the sum of their windows/s.
 peer_pair_windows_per_s() {
@@ -293,6 +303,34 @@ if wants heavy; then
     say ""
     say "Median two-process speed-up: **$machine**; the job's speed-up relative to it: **$(ratio "$job_speedup" "$machine")** (target >= 0.85, and the job's own >= 1.4)"
   fi
+  say ""
+fi
+
+if wants crossover; then
+  part=crossover
+  say "### When a second worker pays: one point (lag 1, batch 128) on local[2], 2 workers vs 1, by size"
+  say ""
+  say "| window | hidden | 1 worker windows/s | 2 workers windows/s | speed-up |"
+  say "|---|---|---|---|---|"
+  runs=()
+  for size in $CROSSOVER_SIZES; do
+    window="${size%x*}"
+    hidden="${size#*x}"
+    log "crossover: window $window, hidden $hidden"
+    sized_point "$window" "$hidden" 1 "cross-$size-1" "$BENCH_DIR/results-crossover"
+    sized_point "$window" "$hidden" 2 "cross-$size-2" "$BENCH_DIR/results-crossover"
+    runs+=("cross-$size-1" "cross-$size-2")
+  done
+  declare -A cross_rate
+  while IFS=$'\t' read -r run rate; do
+    cross_rate[$run]="$rate"
+  done < <(table_rows "$BENCH_DIR/results-crossover" "$(IFS=,; echo "${runs[*]}")" \
+    run_id steady_windows_per_second)
+  for size in $CROSSOVER_SIZES; do
+    one="${cross_rate[cross-$size-1]}"
+    two="${cross_rate[cross-$size-2]}"
+    say "| ${size%x*} | ${size#*x} | $one | $two | $(ratio "$two" "$one") |"
+  done
   say ""
 fi
 
