@@ -31,7 +31,7 @@
 #   extensions  wall time and peak resident memory of `scripts/run.sh --conf conf/extensions.properties`
 #               with no native-memory ceiling (MAX_PHYSICAL_MEMORY=0)
 #   cluster     on a local standalone cluster (scripts/cluster.sh, two one-core workers): the
-#               throughput point at batch 128 with the default workers beside the same point on
+#               throughput point at batch 128 with 2 workers beside the same point on
 #               local[*]; a 16-point sweep (windows 3, 5 x lags 0-7, target 0.99) beside local[2];
 #               the extensions sweep with each executor's peak resident memory
 #   memory      the driver's peak resident memory on that cluster for one point at 1x and 10x the
@@ -472,8 +472,8 @@ if wants cluster || wants memory; then
   if wants cluster; then
     part=cluster
     log "one point on the standalone cluster $master and on local[*]"
-    MASTER="$master" throughput_point 128 cluster-point --set train.workers=auto
-    throughput_point 128 local-point --set train.workers=auto
+    MASTER="$master" throughput_point 128 cluster-point --set train.workers=2
+    throughput_point 128 local-point --set train.workers=2
     declare -A point_rate
     while IFS=$'\t' read -r run rate; do point_rate[$run]="$rate"; done < <(
       table_rows "$BENCH_DIR/results-throughput" cluster-point,local-point run_id steady_windows_per_second
@@ -482,7 +482,7 @@ if wants cluster || wants memory; then
     local_point_rate="${point_rate[local-point]}"
     say "### A local standalone cluster (2 one-core workers, executors in their own JVMs)"
     say ""
-    say "One point (window 5, lag 1, hidden 50, batch 128, train.workers=auto: 2 workers on both):"
+    say "One point (window 5, lag 1, hidden 50, batch 128, 2 workers on both):"
     say ""
     say "| master | steady windows/s |"
     say "|---|---|"

@@ -145,8 +145,10 @@ public final class Settings {
               1,
               1_024,
               "parameter-averaging workers; `auto` = Spark's default parallelism when the run starts"
-                  + " (on a cluster: the executor cores registered by then), the same for all its"
-                  + " points (the column holds the resolved count)")
+                  + " (on a cluster: the executor cores registered by then) for a point whose"
+                  + " `model.hidden` × time steps × `train.batch-size` is at least 163,840 (e.g."
+                  + " 128 × 10 × 128), where a second worker was measured to pay, and 1 below it"
+                  + " (see \"Distributed training\"; the column holds the resolved count)")
           .perPoint("workers", Integer.class, PointSettings::workers)
           .keyFormat(v -> v.equals(TrainSettings.AUTO_WORKERS) ? "auto" : String.valueOf(v));
 

@@ -61,8 +61,27 @@ public record TrainSettings(
     Settings.TRAIN_AVERAGING.check(averaging);
   }
 
-  /** The number of workers to train with, given Spark's default parallelism. */
-  public int resolveWorkers(int defaultParallelism) {
-    return workers == AUTO_WORKERS ? Math.max(1, defaultParallelism) : workers;
+  /**
+   * The work of one example's minibatch step from which {@code train.workers=auto} gives a point
+   * more than one worker: LSTM units × time steps × batch size. Measured on 2 cores (one point, 2
+   * workers against 1, steady windows/s; {@code scripts/bench.sh crossover}, BENCHMARKS.md): 0.99 ×
+   * at 50 × 5 × 128, 1.10 × at 128 × 5 × 128, 1.21 × at 128 × 10 × 128, 1.49 × at 256 × 10 × 128.
+   * Below this, a second worker's averaging rounds cost about what it adds.
+   */
+  public static final long AUTO_MIN_WORK = 128L * 10 * 128;
+
+  /**
+   * The number of workers to train a point with: {@code train.workers}, or for {@code auto} Spark's
+   * default parallelism when the point's step is large enough that a second worker pays ({@code
+   * hidden × steps × batch size ≥} {@link #AUTO_MIN_WORK}), otherwise one.
+   *
+   * @param steps time steps of one example (the window; a whole sequence's length)
+   */
+  public int resolveWorkers(int defaultParallelism, int hidden, int steps) {
+    if (workers != AUTO_WORKERS) {
+      return workers;
+    }
+    long work = (long) hidden * steps * batchSize;
+    return work >= AUTO_MIN_WORK ? Math.max(1, defaultParallelism) : 1;
   }
 }

@@ -48,7 +48,7 @@ final class AveragingPointTrainer implements PointTrainer {
             run.jsc(),
             conf,
             train,
-            run.defaultParallelism(),
+            point.workers(run.defaultParallelism()),
             point.seed(),
             exportDirectory(point))) {
       return fitUntilStopped(planned, data, stage, trainer);

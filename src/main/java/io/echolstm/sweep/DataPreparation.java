@@ -28,7 +28,7 @@ final class DataPreparation implements PointStages.Prepare {
     long trainWindows = (long) data.trainSequences() * point.windowsPerSequence();
     long start = System.nanoTime();
     // One partition of frames per worker: each becomes one worker's minibatches.
-    int workers = train.resolveWorkers(run.defaultParallelism());
+    int workers = point.workers(run.defaultParallelism());
     Minibatches batches =
         Minibatches.build(
             frames(point, Seeds.TRAIN_STREAM, data.trainSequences(), workers),

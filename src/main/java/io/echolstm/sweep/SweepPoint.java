@@ -83,6 +83,15 @@ public record SweepPoint(
   }
 
   /**
+   * The workers this point trains with on a master whose default parallelism is {@code
+   * defaultParallelism} ({@link TrainSettings#resolveWorkers}).
+   */
+  public int workers(int defaultParallelism) {
+    int steps = variant == Variant.WHOLE_SEQUENCE ? data.sequenceLength() : window;
+    return train.resolveWorkers(defaultParallelism, hidden, steps);
+  }
+
+  /**
    * This point's settings as its row records them: {@link #workers()} is the count it trained with
    * ({@code train.workers=auto} resolved), all else as planned.
    */

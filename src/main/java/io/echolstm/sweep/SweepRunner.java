@@ -235,8 +235,7 @@ public final class SweepRunner {
       return plan.concurrency();
     }
     int cores = defaultParallelism;
-    int workers =
-        plan.points().stream().mapToInt(p -> p.train().resolveWorkers(cores)).max().orElse(cores);
+    int workers = plan.points().stream().mapToInt(p -> p.workers(cores)).max().orElse(cores);
     return Math.max(1, cores / Math.max(1, workers));
   }
 }

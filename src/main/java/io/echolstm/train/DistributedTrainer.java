@@ -17,8 +17,8 @@ public interface DistributedTrainer extends AutoCloseable {
   /**
    * The trainer {@code averaging} names.
    *
-   * @param defaultParallelism what {@code train.workers=auto} resolves to: the run's value, fixed
-   *     when it started, so every point of a run trains with the worker count its plan records
+   * @param workers the point's parameter-averaging workers ({@code train.workers=auto} resolved
+   *     from the run's default parallelism, fixed when it started, and the point's size)
    * @param exportDirectory where dl4j-spark's Export approach writes its minibatch files
    */
   static DistributedTrainer create(
@@ -26,7 +26,7 @@ public interface DistributedTrainer extends AutoCloseable {
       JavaSparkContext jsc,
       MultiLayerConfiguration conf,
       TrainSettings train,
-      int defaultParallelism,
+      int workers,
       long seed,
       String exportDirectory) {
     return switch (averaging) {
@@ -34,12 +34,11 @@ public interface DistributedTrainer extends AutoCloseable {
           new ResidentAveraging(
               jsc,
               conf,
-              train.resolveWorkers(defaultParallelism),
+              workers,
               train.averagingFrequency(),
               train.saveUpdater(),
               train.collectStats());
-      case DL4J_SPARK ->
-          new Dl4jSparkTrainer(jsc, conf, train, defaultParallelism, seed, exportDirectory);
+      case DL4J_SPARK -> new Dl4jSparkTrainer(jsc, conf, train, workers, seed, exportDirectory);
     };
   }
 

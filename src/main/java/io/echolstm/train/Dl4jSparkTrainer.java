@@ -25,8 +25,7 @@ final class Dl4jSparkTrainer implements DistributedTrainer {
   private long windows;
 
   /**
-   * @param defaultParallelism what {@code train.workers=auto} resolves to: the run's value, fixed
-   *     when it started, so every point of a run trains with the worker count its plan records
+   * @param workers the point's workers ({@code train.workers=auto} resolved)
    * @param exportDirectory where the Export approach writes its minibatch files; deleted first
    *     (files a crashed run left there) and again by {@link #close}
    */
@@ -34,12 +33,12 @@ final class Dl4jSparkTrainer implements DistributedTrainer {
       JavaSparkContext jsc,
       MultiLayerConfiguration conf,
       TrainSettings train,
-      int defaultParallelism,
+      int workers,
       long seed,
       String exportDirectory) {
     this.jsc = jsc;
     this.exportDirectory = exportDirectory;
-    this.workers = train.resolveWorkers(defaultParallelism);
+    this.workers = workers;
     deleteExportDirectory();
     this.master = TrainingMasters.parameterAveraging(train, workers, seed, exportDirectory);
     this.net = new SparkDl4jMultiLayer(jsc, conf, master);

@@ -146,13 +146,7 @@ class ParameterAveragingOracleTest extends SparkTestSession {
             WORKERS);
     try (DistributedTrainer trainer =
             DistributedTrainer.create(
-                averaging,
-                jsc,
-                conf,
-                settings,
-                jsc.defaultParallelism(),
-                SEED,
-                exportDir.toString());
+                averaging, jsc, conf, settings, settings.workers(), SEED, exportDir.toString());
         Minibatches batches =
             Minibatches.build(
                 frames, TWO_BATCH, SEED, new Inputs(Variant.STATELESS, VALUES, WINDOW))) {
@@ -314,7 +308,7 @@ class ParameterAveragingOracleTest extends SparkTestSession {
                 jsc,
                 conf,
                 settings,
-                jsc.defaultParallelism(),
+                settings.workers(),
                 SEED,
                 exportDir.toString());
         Minibatches batches =
