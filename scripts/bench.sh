@@ -5,7 +5,7 @@
 # library only. It prints its report; with --record it also writes each part's figures into
 # BENCHMARKS.md (between "bench:PART:begin" and "bench:PART:end" markers), keeping the others.
 #
-#   scripts/bench.sh                         # every part (about 25 minutes on 2 cores)
+#   scripts/bench.sh                         # every part (about 30 minutes on 2 cores)
 #   scripts/bench.sh heavy grid peer         # some parts only
 #   scripts/bench.sh --record tutorial peer  # and record them in BENCHMARKS.md
 #
