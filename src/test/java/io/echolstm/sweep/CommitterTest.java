@@ -23,6 +23,18 @@ class CommitterTest {
     return new PlannedPoint(POINTS.get(i), i, POINTS.size(), false, false);
   }
 
+  /** A commit that waits for {@code latch}, then runs {@code then}. */
+  private static Committer.Commit awaiting(CountDownLatch latch, Runnable then) {
+    return stage -> {
+      try {
+        latch.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      then.run();
+    };
+  }
+
   @Test
   void commitsRunInTheOrderTheyWereQueued() {
     List<Integer> done = Collections.synchronizedList(new ArrayList<>());
@@ -64,15 +76,7 @@ class CommitterTest {
   void aPointWaitsWhileTheMostCommitsArePending() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     Committer committer = new Committer(1);
-    committer.submit(
-        planned(0),
-        stage -> {
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    committer.submit(planned(0), awaiting(release, () -> {}));
     Thread second = new Thread(() -> committer.submit(planned(1), stage -> {}));
     second.start();
     second.join(300);
@@ -89,16 +93,7 @@ class CommitterTest {
     List<Integer> done = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch first = new CountDownLatch(1);
     Committer committer = new Committer(3);
-    committer.submit(
-        planned(0),
-        stage -> {
-          try {
-            first.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          done.add(0);
-        });
+    committer.submit(planned(0), awaiting(first, () -> done.add(0)));
     committer.submit(planned(1), stage -> done.add(1));
     Thread stopping = new Thread(committer::stop);
     stopping.start();
