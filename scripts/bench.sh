@@ -571,7 +571,11 @@ if [[ "${parts[*]}" == peer ]]; then
   fi
   say ""
 elif wants peer && ! have_peer; then
-  log "no python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread): the job's figures stand alone"
+  if [[ ! -f "$PEER_DIR/torch_echo.py" ]]; then
+    log "no peer scripts in $PEER_DIR (set PEER_DIR to the folder with torch_echo.py): the job's figures stand alone"
+  else
+    log "no python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread): the job's figures stand alone"
+  fi
 fi
 
 if $record_md; then
