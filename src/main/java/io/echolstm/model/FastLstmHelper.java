@@ -40,6 +40,14 @@ public class FastLstmHelper implements LSTMHelper {
   private final LstmForward forward = new LstmForward(buffers);
   private final LstmBackward backward = new LstmBackward(buffers);
 
+  /**
+   * Frees the native buffers this helper reuses between passes; a later pass allocates them again.
+   * For a network that is done, so its buffers need not wait for the garbage collector.
+   */
+  public void releaseBuffers() {
+    buffers.close();
+  }
+
   /** Set by {@link FastLstmLayer} around one backprop call whose input epsilon is discarded. */
   private boolean skipInputEpsilon;
 

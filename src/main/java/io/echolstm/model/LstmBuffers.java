@@ -66,6 +66,9 @@ final class LstmBuffers {
       return;
     }
     int g = 4 * h;
+    // The buffers of the last shape are this object's alone: freed now, not left to the garbage
+    // collector (a shape changes at every partial minibatch and evaluation batch size).
+    close();
     MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
     try {
       zFlat = Nd4j.create(DataType.FLOAT, new long[] {(long) m * g}, 'f');
@@ -99,5 +102,17 @@ final class LstmBuffers {
     bn = n;
     bh = h;
     bt = t;
+  }
+
+  /** Frees the buffers (their views and pointers with them); the next {@link #ensure} allocates. */
+  void close() {
+    for (INDArray a : new INDArray[] {zFlat, cN, hN, xN, zxN, dAllN, dStepN, noN, hpN}) {
+      if (a != null && a.closeable()) {
+        a.close();
+      }
+    }
+    zFlat = z2d = zI = zFog = cN = hN = xN = zxN = dAllN = dStepN = noN = hpN = null;
+    zP = cP = hP = xP = zxP = dAllP = dStepP = noP = hpP = null;
+    bm = bn = bh = bt = -1;
   }
 }

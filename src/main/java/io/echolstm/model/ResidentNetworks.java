@@ -3,8 +3,10 @@ package io.echolstm.model;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -78,11 +80,19 @@ public final class ResidentNetworks {
   }
 
   /**
-   * Frees {@code net}'s parameters, gradients and updater state, which it must not use again.
-   * ({@link MultiLayerNetwork#close} does too, but also runs {@code System.gc()} and drops the
-   * calling thread's workspaces, which other networks on that thread still use.)
+   * Frees {@code net}'s parameters, gradients, updater state and fast-layer buffers, which it must
+   * not use again. ({@link MultiLayerNetwork#close} does too, but also runs {@code System.gc()} and
+   * drops the calling thread's workspaces, which other networks on that thread still use.)
    */
   public static void free(MultiLayerNetwork net) {
+    for (Layer layer : net.getLayers()) {
+      while (layer instanceof BaseWrapperLayer wrapper) {
+        layer = wrapper.getUnderlying(); // e.g. the LSTM inside LastTimeStep
+      }
+      if (layer instanceof FastLstmLayer fast) {
+        fast.fastHelper().releaseBuffers();
+      }
+    }
     Updater updater = net.getUpdater(false);
     for (INDArray a :
         new INDArray[] {
