@@ -1,5 +1,9 @@
 package io.echolstm.report;
 
+import static io.echolstm.report.SummaryTable.dash;
+import static io.echolstm.report.SummaryTable.pointCells;
+import static io.echolstm.report.SummaryTable.searchCells;
+
 import io.echolstm.config.Settings;
 import io.echolstm.results.ResultsSchema;
 import java.util.ArrayList;
@@ -195,8 +199,7 @@ final class HtmlPage {
       if (runs) {
         cells.add(p.runId());
       }
-      cells.addAll(
-          List.of(dash(p.experiment()), dash(p.variant()), dash(p.window()), dash(p.hidden())));
+      cells.addAll(searchCells(p));
       cells.addAll(f.figures());
       cells.add(f.notes().isEmpty() ? "-" : String.join("; ", f.notes()));
       lines.add(new Line(cells, false));
@@ -241,13 +244,7 @@ final class HtmlPage {
       if (runs) {
         cells.add(p.runId());
       }
-      cells.addAll(
-          List.of(
-              dash(p.experiment()),
-              dash(p.variant()),
-              dash(p.lag()),
-              dash(p.window()),
-              dash(p.hidden())));
+      cells.addAll(pointCells(p));
       cells.addAll(c.figures());
       cells.add(
           c.interval(
@@ -333,13 +330,7 @@ final class HtmlPage {
       if (runs) {
         cells.add(p.runId());
       }
-      cells.addAll(
-          List.of(
-              dash(p.experiment()),
-              dash(p.variant()),
-              dash(p.lag()),
-              dash(p.window()),
-              dash(p.hidden())));
+      cells.addAll(pointCells(p));
       if (seeds) {
         cells.add(dash(p.seed()));
       }
@@ -455,10 +446,6 @@ final class HtmlPage {
 
   private static String anchor(Chart c) {
     return c.file().replaceFirst("\\.png$", "");
-  }
-
-  private static String dash(Object o) {
-    return o == null ? "-" : o.toString();
   }
 
   /** Text as HTML content or a quoted attribute value. */

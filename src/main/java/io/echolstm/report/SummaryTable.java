@@ -114,14 +114,7 @@ public final class SummaryTable {
     cells.add(CONFIGURATION_HEADERS);
     for (Configuration c : configurations) {
       PointResult p = c.first();
-      List<String> line =
-          new ArrayList<>(
-              List.of(
-                  dash(p.experiment()),
-                  dash(p.variant()),
-                  dash(p.lag()),
-                  dash(p.window()),
-                  dash(p.hidden())));
+      List<String> line = new ArrayList<>(pointCells(p));
       line.addAll(c.figures());
       line.add(c.stopped());
       line.add(c.interval(PointResult::windowsToTarget).format(0));
@@ -143,9 +136,7 @@ public final class SummaryTable {
     List<String> notes = new ArrayList<>();
     for (Frontier f : frontiers) {
       PointResult p = f.first();
-      List<String> line =
-          new ArrayList<>(
-              List.of(dash(p.experiment()), dash(p.variant()), dash(p.window()), dash(p.hidden())));
+      List<String> line = new ArrayList<>(searchCells(p));
       line.addAll(f.figures());
       cells.add(line.toArray(String[]::new));
       for (String note : f.notes()) {
@@ -197,8 +188,20 @@ public final class SummaryTable {
     return out.toString();
   }
 
-  private static String dash(Object o) {
+  /** A value as a table shows it, "-" for null (the terminal and HTML tables). */
+  static String dash(Object o) {
     return o == null ? "-" : o.toString();
+  }
+
+  /** The cells that name a point or a configuration: experiment, variant, lag, window, hidden. */
+  static List<String> pointCells(PointResult p) {
+    return List.of(
+        dash(p.experiment()), dash(p.variant()), dash(p.lag()), dash(p.window()), dash(p.hidden()));
+  }
+
+  /** The cells that name a frontier search: experiment, variant, window, hidden (no lag). */
+  static List<String> searchCells(PointResult p) {
+    return List.of(dash(p.experiment()), dash(p.variant()), dash(p.window()), dash(p.hidden()));
   }
 
   /** A number with {@code decimals} decimals, "-" for null (the terminal and HTML tables). */
