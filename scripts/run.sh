@@ -12,12 +12,14 @@
 #   scripts/run.sh plan --conf conf/extensions.properties   # the points, without training
 #   scripts/run.sh --help                                    # commands; COMMAND --help for one
 #
-# Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 4g), SPARK_SUBMIT_ARGS (extra
+# Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 1 GB plus 256 MB per core of a
+# local master, at most 16 counted: 1536m on 2 cores), SPARK_SUBMIT_ARGS (extra
 # spark-submit flags, split as a shell splits words, quotes grouping, e.g. "--total-executor-cores
 # 4"; --driver-java-options there are added to this script's own), SPARK_HOME (use an installed
 # Spark), SPARK_PROPERTIES_FILE (the --properties-file for a non-local MASTER; default
 # conf/spark-cluster.conf, empty for none), MAX_PHYSICAL_MEMORY (local masters: the resident memory
-# at which native arrays are reclaimed; default 2500m, 0 for no ceiling). Each is checked before
+# at which the JVM collects to reclaim native arrays; default twice the driver heap, 0 for no
+# ceiling). Each is checked before
 # anything is launched: a bad one ends with exit code 2 and one line naming it.
 set -euo pipefail
 
@@ -65,10 +67,27 @@ check_driver_memory() {
   [[ "$2" =~ $size_re ]] || fail "$1='$2' is not a memory size (e.g. 4g, 512m)"
   (($(mebibytes "$2") >= 512)) || fail "$1='$2' is too small: Spark needs a driver heap of at least 512m"
 }
-driver_memory="${DRIVER_MEMORY:-4g}"
+# The driver's heap. The job's live Java data is small (about 160 MB after a full collection in
+# the extensions sweep), but the collector grows the heap towards its maximum under training's
+# allocation rate and keeps it: at 4g, 2.4-3.8 GB of a 3.3-3.9 GB resident extensions sweep was
+# heap. The default is sized to the points trained at once, one per core of a local master: 1 GB
+# plus 256 MB per core (1536m on 2 cores), with no more than 16 cores counted.
+cores_of() {
+  local n
+  if [[ "$1" == local ]]; then
+    n=1
+  elif [[ "$1" =~ ^local\[[[:space:]]*([1-9][0-9]*) ]]; then
+    n="${BASH_REMATCH[1]}"
+  else
+    n="$(nproc 2>/dev/null || echo 2)"
+  fi
+  ((n <= 16)) || n=16
+  echo "$n"
+}
+driver_memory="${DRIVER_MEMORY:-$((1024 + 256 * $(cores_of "$master")))m}"
 check_driver_memory DRIVER_MEMORY "$driver_memory"
 if [[ -n "${MAX_PHYSICAL_MEMORY:-}" && ! "$MAX_PHYSICAL_MEMORY" =~ $size_re ]]; then
-  fail "MAX_PHYSICAL_MEMORY='$MAX_PHYSICAL_MEMORY' is not a memory size (e.g. 2500m, 0 for no ceiling)"
+  fail "MAX_PHYSICAL_MEMORY='$MAX_PHYSICAL_MEMORY' is not a memory size (e.g. 3g, 0 for no ceiling)"
 fi
 
 # SPARK_SUBMIT_ARGS: split as a shell splits words (quotes group, no expansion), then each flag
@@ -194,14 +213,15 @@ if [[ "$master" != local* ]]; then
   fi
 fi
 
-# On a local master the driver JVM also trains. ND4J's native arrays are freed only when the Java
-# objects that own them are collected, which a large, lightly used heap postpones: resident memory
-# then grows with time (8 GB seen in one extensions sweep). JavaCPP's physical-bytes ceiling makes
-# the JVM collect whenever the process reaches it (and fail with OutOfMemoryError if collecting
-# cannot bring it below, so raise it together with DRIVER_MEMORY for larger sweeps).
+# On a local master the driver JVM also trains. ND4J's native arrays are freed when their owner
+# closes them or, for those left to DL4J, when the Java objects that own them are collected. A
+# safety net, not the mechanism: JavaCPP's physical-bytes ceiling makes the JVM collect whenever
+# the process's resident memory reaches it (and fail with OutOfMemoryError if collecting cannot
+# bring it below). The default is twice the driver heap (3g for 1536m); the extensions sweep stays
+# at about 2.5 GB without it.
 driver_opts="-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties -Decholstm.home=$ROOT"
 if [[ "$master" == local* ]]; then
-  driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-2500m}"
+  driver_opts+=" -Dorg.bytedeco.javacpp.maxPhysicalBytes=${MAX_PHYSICAL_MEMORY:-$((2 * $(mebibytes "$driver_memory")))m}"
 fi
 # dl4j-spark's training stats (train.collect-stats) clock: the system clock, not its default NTP
 # queries of 0.pool.ntp.org, which fail without internet access. The driver here; executors of a
