@@ -13,7 +13,8 @@
 #   scripts/run.sh --help                                    # commands; COMMAND --help for one
 #
 # Environment: MASTER (Spark master URL), DRIVER_MEMORY (default 1 GB plus 256 MB per core of a
-# local master, at most 16 counted: 1536m on 2 cores), SPARK_SUBMIT_ARGS (extra
+# local master, or of this machine for other masters, at most 16 counted: 1536m on 2 cores),
+# SPARK_SUBMIT_ARGS (extra
 # spark-submit flags, split as a shell splits words, quotes grouping, e.g. "--total-executor-cores
 # 4"; --driver-java-options there are added to this script's own), SPARK_HOME (use an installed
 # Spark), SPARK_PROPERTIES_FILE (the --properties-file for a non-local MASTER; default
@@ -67,11 +68,11 @@ check_driver_memory() {
   [[ "$2" =~ $size_re ]] || fail "$1='$2' is not a memory size (e.g. 4g, 512m)"
   (($(mebibytes "$2") >= 512)) || fail "$1='$2' is too small: Spark needs a driver heap of at least 512m"
 }
-# The driver's heap. The job's live Java data is small (about 160 MB after a full collection in
-# the extensions sweep), but the collector grows the heap towards its maximum under training's
-# allocation rate and keeps it: at 4g, 2.4-3.8 GB of a 3.3-3.9 GB resident extensions sweep was
-# heap. The default is sized to the points trained at once, one per core of a local master: 1 GB
-# plus 256 MB per core (1536m on 2 cores), with no more than 16 cores counted.
+# The driver's heap. The job's live Java data is small, but the collector grows the heap towards
+# its maximum under training's allocation rate and keeps it: at 4g, the extensions sweep had 2.4 GB
+# of heap committed at 3.3 GB resident, 156 MB of it live. The default is sized to the points
+# trained at once, one per core of a local master (of this machine for other masters): 1 GB plus
+# 256 MB per core (1536m on 2 cores), with no more than 16 cores counted.
 cores_of() {
   local n
   if [[ "$1" == local ]]; then
