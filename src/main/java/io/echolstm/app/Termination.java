@@ -1,11 +1,15 @@
 package io.echolstm.app;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,7 +239,47 @@ final class Termination {
       err.flush();
       Runtime.getRuntime().halt(signal.get().exitCode());
     }
+    // Spark's threads may print while it stops under the command (a callback its stopped thread
+    // pools reject prints its stack trace to System.err): that goes to the log at debug level; the
+    // run's own line goes to the stderr this termination was given.
+    System.setErr(new PrintStream(new LineSink(LOG::debug), true, StandardCharsets.UTF_8));
     System.exit(s.exitCode());
+  }
+
+  /** An output stream that hands each line written to it, without its line end, to a consumer. */
+  static final class LineSink extends OutputStream {
+    private final Consumer<String> lines;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    LineSink(Consumer<String> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        emit();
+      } else if (b != '\r') {
+        line.write(b);
+      }
+    }
+
+    @Override
+    public synchronized void flush() {
+      // A PrintStream flushes after each println; a line without its end waits for the rest.
+    }
+
+    @Override
+    public synchronized void close() {
+      if (line.size() > 0) {
+        emit();
+      }
+    }
+
+    private void emit() {
+      lines.accept(line.toString(StandardCharsets.UTF_8));
+      line.reset();
+    }
   }
 
   /**

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.SparkException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -95,5 +98,28 @@ class TerminationTest {
         Main.describe(new OutOfMemoryError("Java heap space"))
             .startsWith("out of memory (OutOfMemoryError: Java heap space)"));
     assertFalse(Main.describe(STOPPED).contains("out of memory"));
+  }
+
+  /**
+   * After a signal, what Spark's threads print to System.err (a rejected callback's stack trace)
+   * goes line by line to the log: every line arrives whole, in order, the last one at close.
+   */
+  @Test
+  void theLineSinkHandsOnEachLineWhole() {
+    List<String> lines = new ArrayList<>();
+    Throwable t =
+        new java.util.concurrent.RejectedExecutionException(
+            "Task rejected from ThreadPoolExecutor[Shutting down]");
+    StringWriter trace = new StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(trace));
+    try (PrintStream diverted =
+        new PrintStream(new Termination.LineSink(lines::add), true, StandardCharsets.UTF_8)) {
+      t.printStackTrace(diverted);
+      diverted.print("no line end, é");
+      assertEquals(trace.toString().lines().toList(), lines);
+    }
+    assertEquals("no line end, é", lines.get(lines.size() - 1));
+    assertEquals(trace.toString().lines().count() + 1, lines.size());
+    assertTrue(lines.get(0).startsWith("java.util.concurrent.RejectedExecutionException: "));
   }
 }
