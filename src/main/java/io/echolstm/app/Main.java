@@ -36,12 +36,6 @@ public final class Main {
     termination.exit(code);
   }
 
-  /** Runs a command line in this JVM (no signal handling, the JVM not ended): for tests. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
-    Termination termination = Termination.unattached(err);
-    return termination.decide(commandLine(out, err, termination).execute(args));
-  }
-
   /**
    * The command tree: {@code sweep}, {@code plan} and {@code predict}, with help and version
    * options on each. Bad options get one line and exit code 2; anything a command did not map to a

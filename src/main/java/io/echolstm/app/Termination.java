@@ -33,8 +33,8 @@ import sun.misc.SignalHandler;
  * </ul>
  *
  * <p>Only the entry point {@linkplain #install installs} the signal handlers and the shutdown hook;
- * commands run in a test get an {@linkplain #unattached unattached} instance that decides codes and
- * lines the same way.
+ * commands run inside a JVM that is not theirs to end get an {@linkplain #unattached unattached}
+ * instance that decides codes and lines the same way.
  */
 final class Termination {
   private static final Logger LOG = LoggerFactory.getLogger(Termination.class);
@@ -130,7 +130,7 @@ final class Termination {
    */
   static final int HOOK_PRIORITY = org.apache.hadoop.fs.FileSystem.SHUTDOWN_HOOK_PRIORITY + 20;
 
-  /** A termination that handles no signal and ends no JVM: commands run inside a test. */
+  /** A termination that handles no signal and ends no JVM: commands run inside another program. */
   static Termination unattached(PrintStream err) {
     return new Termination(err);
   }
@@ -223,11 +223,6 @@ final class Termination {
     return code;
   }
 
-  /** The signal that stopped the command, if any (for tests). */
-  Signal signal() {
-    return signal.get();
-  }
-
   /**
    * A signal arrived: the first one starts the JVM's shutdown with its code (Spark's hook stops the
    * context, the command fails, cleans up and reports through {@link #failed}); a second one ends
@@ -262,11 +257,6 @@ final class Termination {
       } else if (b != '\r') {
         line.write(b);
       }
-    }
-
-    @Override
-    public synchronized void flush() {
-      // A PrintStream flushes after each println; a line without its end waits for the rest.
     }
 
     @Override

@@ -9,15 +9,18 @@ import java.util.Map;
 /** What a command line run in this JVM returned and printed. */
 record Outcome(int code, String out, String err) {
 
-  /** Runs {@link Main#run} on {@code args}, capturing its output. */
+  /**
+   * Runs {@link Main}'s command line on {@code args} in this JVM (no signal handling, the JVM not
+   * ended), capturing its output.
+   */
   static Outcome run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    Termination termination = Termination.unattached(errStream);
     int code =
-        Main.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+        termination.decide(Main.commandLine(outStream, errStream, termination).execute(args));
     return new Outcome(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
